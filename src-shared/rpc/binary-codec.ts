@@ -96,8 +96,9 @@ export function decodeFrame(frame: Uint8Array): unknown {
     if (!Ctor || !Number.isInteger(off) || !Number.isInteger(len) || off < 0 || len < 0) throw new FrameError('Bad buffer table entry');
     const start = dataStart + off;
     if (start + len > frame.length || len % Ctor.BYTES_PER_ELEMENT !== 0) throw new FrameError('Buffer outside the frame');
-    // Copy: the socket's buffer may be pooled and is not ours to keep.
-    const copy = frame.slice(start, start + len);
+    // Copy: the socket's buffer may be pooled and is not ours to keep. (Node's Buffer#slice
+    // is a view, so call Uint8Array's slice explicitly.)
+    const copy = Uint8Array.prototype.slice.call(frame, start, start + len);
     return new Ctor(copy.buffer, 0, len / Ctor.BYTES_PER_ELEMENT);
   });
   const restore = (v: unknown): unknown => {
