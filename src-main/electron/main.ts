@@ -2,11 +2,12 @@
  * Electron app entry: window lifecycle and security policy only. The services are the same ones
  * the CLI and web mode use (src-main/core.ts).
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../core.js';
 import { electronIpcTransport } from './ipc-transport.js';
+import { setHostNativeAdapter } from '../services/host.service.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CSP =
@@ -32,19 +33,19 @@ function createWindow(core: ReturnType<typeof createCore>): void {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click would otherwise open links in new windows, bypassing the handler below.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const stop = core.router.serve(electronIpcTransport(ipcMain, win.webContents));
   win.on('closed', stop);
   win.once('ready-to-show', () => win.show());
 
-  // No navigation away from the bundled UI and no new windows: external links open in the OS browser.
+  // An offline clinical workstation: no navigation away from the bundled UI, no new windows,
+  // and no hand-off of URLs to the OS browser either.
   win.webContents.on('will-navigate', (e) => e.preventDefault());
   win.webContents.on('will-redirect', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
 
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   if (devUrl && !app.isPackaged) void win.loadURL(devUrl);
@@ -68,6 +69,16 @@ void app.whenReady().then(() => {
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
   });
 
+  // The host service's native half: the folder dialog and the file manager exist only here.
+  setHostNativeAdapter({
+    pickFolder: async ({ title, defaultPath }) => {
+      const win = BrowserWindow.getFocusedWindow();
+      const opts = { title: title ?? 'Open study folder', properties: ['openDirectory' as const], ...(defaultPath ? { defaultPath } : {}) };
+      const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    openFolder: async (dir) => (await shell.openPath(dir)) === '',
+  });
   const core = createCore();
   createWindow(core);
   app.on('activate', () => {
