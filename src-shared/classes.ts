@@ -20,7 +20,7 @@ export const CLASSES: readonly StructureClass[] = [
   { id: 5, key: 'right_ventricle', name: 'Right ventricle', rgb: [0, 255, 0], snomed: { code: '53085002', meaning: 'Right ventricle' } },
   { id: 6, key: 'descending_aorta', name: 'Descending aorta', rgb: [128, 0, 128], snomed: { code: '32672002', meaning: 'Descending aorta' } },
   { id: 7, key: 'pulmonary_artery', name: 'Pulmonary artery', rgb: [0, 255, 255], snomed: { code: '81040000', meaning: 'Pulmonary artery' } },
-  { id: 8, key: 'vena_cava', name: 'Vena cava', rgb: [255, 165, 0], snomed: { code: '5928000', meaning: 'Great vein' } },
+  { id: 8, key: 'vena_cava', name: 'Vena cava', rgb: [255, 165, 0], snomed: { code: '35532006', meaning: 'Vena cava' } },
 ] as const;
 
 export const NUM_CLASSES = CLASSES.length;

@@ -23,6 +23,8 @@ export interface Command {
   /** Returns the JSON result; `format` turns it into the human summary. */
   run(ctx: CommandContext): Promise<unknown>;
   format?(result: unknown): string;
+  /** A result can still be a failure (e.g. a training run whose quality gate failed): exit 1. */
+  failed?(result: unknown): boolean;
 }
 
 export function requireString(ctx: CommandContext, name: string): string {

@@ -87,6 +87,10 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       log: (l) => process.stderr.write(`${l}\n`),
     });
     out(json ? `${JSON.stringify(result, null, 2)}\n` : `${cmd.format ? cmd.format(result) : JSON.stringify(result, null, 2)}\n`);
+    if (cmd.failed?.(result)) {
+      process.stderr.write(`cardioseg ${cmd.name}: finished, but the result failed its checks (see above)\n`);
+      return EXIT_FAILURE;
+    }
     return EXIT_OK;
   } catch (e) {
     if (e instanceof UsageError) {

@@ -3,6 +3,7 @@
  * then pure JS. Native packages are optionalDependencies and usually absent on these machines.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { registerWasmConvGradients } from './kernels/wasm-conv-grad.js';
 
 export type TfBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export interface BackendAttempt {
@@ -23,6 +24,9 @@ const beforeWasmHooks: Hook[] = [];
 export function registerBeforeWasm(hook: Hook): void {
   beforeWasmHooks.push(hook);
 }
+
+// Training on wasm needs Conv2DBackpropFilter (missing) and a fast Conv2DBackpropInput.
+registerBeforeWasm(registerWasmConvGradients);
 
 let chosen: Promise<BackendChoice> | undefined;
 

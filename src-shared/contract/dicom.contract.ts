@@ -72,6 +72,10 @@ export const DicomSourceMetadataSchema = z.object({
   windowCenter: z.number().optional(),
   windowWidth: z.number().optional(),
   gantryTiltDeg: z.number().optional(),
+  /** True distance (mm) of each slice from the first along the k axis; differs from k*spacing when spacing is uneven. */
+  sliceOffsetsMm: z.array(z.number()).optional(),
+  /** Set when uneven slices were resampled onto equal steps: how many original slices there were. */
+  equalizedFromSlices: z.number().int().optional(),
 });
 export type DicomSourceMetadata = z.infer<typeof DicomSourceMetadataSchema>;
 
@@ -88,7 +92,12 @@ export const ScanResultSchema = z.object({
 });
 export type ScanResult = z.infer<typeof ScanResultSchema>;
 
-const LoadInput = z.object({ path: PathSchema, seriesId: z.string().min(1).optional() });
+const LoadInput = z.object({
+  path: PathSchema,
+  seriesId: z.string().min(1).optional(),
+  /** Resample unevenly spaced slices onto equal steps (default true). */
+  equalizeSpacing: z.boolean().optional(),
+});
 
 export const LoadResultSchema = z.object({
   format: z.enum(['dicom', 'nifti']),

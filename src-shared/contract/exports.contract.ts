@@ -1,22 +1,26 @@
 import { z } from 'zod';
 import { method, service } from '../rpc/define.js';
-import { PathSchema, Vec3Schema, WarningSchema } from './common.js';
+import { Mat3Schema, PathSchema, Vec3Schema, WarningSchema } from './common.js';
 
 export const ExportFormat = z.enum(['seg', 'nifti', 'stl', 'obj', 'roi', 'report']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
 /**
- * The mitral ROI as the geometry module hands it over: an oriented box in LPS millimetres.
- * Extra fields (landmarks, plane fit quality, ...) pass through into roi.json unchanged.
+ * The mitral ROI as src-main/geometry's `detectMitralValve` returns it: an oriented box in LPS
+ * millimetres (axes row-major like Volume.direction, axes[6..8] = valve normal) and the annulus
+ * measurements. Other fields pass through into roi.json unchanged.
  */
 export const ExportRoiSchema = z
   .object({
-    centerLps: Vec3Schema,
-    /** Unit vectors of the box axes in LPS; axes[2] is the mitral plane normal. */
-    axes: z.tuple([Vec3Schema, Vec3Schema, Vec3Schema]),
-    /** Full edge lengths of the box along each axis, mm. */
-    sizeMm: Vec3Schema,
-    measurements: z.record(z.string(), z.number()).optional(),
+    box: z
+      .object({
+        centreLps: Vec3Schema,
+        axes: Mat3Schema,
+        sizeMm: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
+        spacingMm: Vec3Schema.optional(),
+      })
+      .passthrough(),
+    annulus: z.record(z.string(), z.unknown()).optional(),
   })
   .passthrough();
 export type ExportRoi = z.infer<typeof ExportRoiSchema>;
@@ -47,9 +51,10 @@ export const ExportRunInput = z.object({
   overwrite: z.boolean().optional(),
   roi: ExportRoiSchema.optional(),
   modelInfo: ExportModelInfoSchema.optional(),
-  /** Mesh options: smoothing iterations (0 = none) and target triangle reduction (0..0.9). */
+  /** Windowed-sinc smoothing iterations for meshes (0 = raw marching cubes; default 15). */
   smoothingIterations: z.number().int().min(0).max(200).optional(),
-  decimate: z.number().min(0).max(0.9).optional(),
+  /** Mesh decimation as a sampling step in voxels: 1 = full resolution, 2 ≈ 4x fewer triangles. */
+  meshStep: z.number().int().min(1).max(4).optional(),
 });
 
 export const ExportRunOutput = z.object({

@@ -92,3 +92,11 @@ export function orientationLetter(v: Vec3): string {
   const neg = ['R', 'A', 'I'][i] as string;
   return (v[i] as number) >= 0 ? pos : neg;
 }
+
+export const distance = (a: Vec3, b: Vec3): number => norm(sub(a, b));
+
+/** Angle between two directions in degrees (sign-sensitive: opposite vectors give 180). */
+export function angleBetweenDeg(a: Vec3, b: Vec3): number {
+  const c = dot(normalize(a), normalize(b));
+  return (Math.acos(Math.max(-1, Math.min(1, c))) * 180) / Math.PI;
+}

@@ -24,7 +24,8 @@ async function wsTransport(): Promise<Transport> {
     ws.addEventListener('error', () => reject(new AppError('TRANSPORT', 'Could not connect to the CardioSeg services (token refused or server stopped).')), { once: true });
   });
   return socketTransport({
-    send: (f) => ws.send(f),
+    // Frames are always fresh non-shared buffers; TS 6's DOM typings just cannot see that.
+    send: (f) => ws.send(f as Uint8Array<ArrayBuffer>),
     onFrame: (fn) => ws.addEventListener('message', (e: MessageEvent<ArrayBuffer>) => fn(new Uint8Array(e.data))),
     onClose: (fn) => ws.addEventListener('close', (e) => fn(e.code, e.reason)),
   });

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { CLASSES, CLASS_ID } from '../../../src-shared/classes.js';
+import { AppError } from '../../../src-shared/errors.js';
+
+/**
+ * A colour -> class map for a PNG mask dataset. JSON file format (`cardioseg-colormap/1`):
+ *
+ *   { "format": "cardioseg-colormap/1", "name": "my-dataset",
+ *     "entries": [ { "rgb": [255, 0, 0], "label": "left ventricle", "classKey": "left_ventricle" }, ... ],
+ *     "flags": ["aorta-not-split"] }
+ *
+ * `label` is the dataset's own name for the colour; `classKey` is a product class key from
+ * src-shared/classes.ts (use "background" for structures the product does not segment).
+ */
+const Rgb = z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)]);
+const productKeys = CLASSES.map((c) => c.key) as [string, ...string[]];
+
+export const ColorMapSchema = z.object({
+  format: z.literal('cardioseg-colormap/1'),
+  name: z.string().min(1),
+  entries: z
+    .array(z.object({ rgb: Rgb, label: z.string().min(1), classKey: z.enum(productKeys), note: z.string().optional() }))
+    .min(1)
+    .refine((es) => new Set(es.map((e) => e.rgb.join(','))).size === es.length, { message: 'a colour appears twice' }),
+  flags: z.array(z.string()).default([]),
+});
+export type ColorMap = z.infer<typeof ColorMapSchema>;
+
+export const AORTA_NOT_SPLIT = 'aorta-not-split';
+export const NO_VENA_CAVA = 'no-vena-cava';
+
+/**
+ * ../shared/data/png/chd-imagechd (ImageCHD): its own palette, and classes that do not line up
+ * with the product's: myocardium is not a product structure (-> background); its aorta is one
+ * class for ascending + descending (-> ascending_aorta, flagged so training treats class 1 as
+ * "whole aorta" and never expects class 6); there is no vena cava label.
+ */
+export const CHD_IMAGECHD_COLOR_MAP: ColorMap = {
+  format: 'cardioseg-colormap/1',
+  name: 'chd-imagechd',
+  entries: [
+    { rgb: [0, 0, 0], label: 'background', classKey: 'background' },
+    { rgb: [255, 0, 0], label: 'left ventricle', classKey: 'left_ventricle' },
+    { rgb: [0, 255, 0], label: 'right ventricle', classKey: 'right_ventricle' },
+    { rgb: [0, 0, 255], label: 'left atrium', classKey: 'left_atrium' },
+    { rgb: [255, 255, 0], label: 'right atrium', classKey: 'right_atrium' },
+    { rgb: [255, 0, 255], label: 'myocardium', classKey: 'background', note: 'not a product structure' },
+    { rgb: [0, 255, 255], label: 'aorta', classKey: 'ascending_aorta', note: 'aorta, ascending/descending not separated' },
+    { rgb: [128, 128, 128], label: 'pulmonary artery', classKey: 'pulmonary_artery' },
+  ],
+  flags: [AORTA_NOT_SPLIT, NO_VENA_CAVA],
+};
+
+export const BUILTIN_COLOR_MAPS: Record<string, ColorMap> = { 'chd-imagechd': CHD_IMAGECHD_COLOR_MAP };
+
+export async function loadColorMap(pathOrName: string): Promise<ColorMap> {
+  const builtin = BUILTIN_COLOR_MAPS[pathOrName];
+  if (builtin) return builtin;
+  let text: string;
+  try {
+    text = await readFile(pathOrName, 'utf8');
+  } catch (e) {
+    throw new AppError('NOT_FOUND', `Colour map not found: ${pathOrName} (built-in maps: ${Object.keys(BUILTIN_COLOR_MAPS).join(', ')})`, { cause: (e as Error).message });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new AppError('DATA', `Colour map ${pathOrName} is not JSON: ${(e as Error).message}`);
+  }
+  const parsed = ColorMapSchema.safeParse(json);
+  if (!parsed.success) throw new AppError('VALIDATION', `Colour map ${pathOrName} is invalid`, parsed.error.issues.slice(0, 10));
+  return parsed.data;
+}
+
+/** 24-bit colour -> class id lookup (the key is r<<16|g<<8|b). */
+export function colorLookup(map: ColorMap): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const e of map.entries) m.set((e.rgb[0] << 16) | (e.rgb[1] << 8) | e.rgb[2], CLASS_ID[e.classKey] as number);
+  return m;
+}

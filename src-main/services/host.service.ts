@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { z } from 'zod';
+import path from 'node:path';
+import { RecentStudySchema, type RecentStudy } from '../../src-shared/contract/host.contract.js';
+import type { Contract } from '../../src-shared/contract/index.js';
+import type { ServiceImpl } from '../../src-shared/rpc/define.js';
+import { AppError } from '../../src-shared/errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+/** What only a desktop shell can do; the Electron entry installs one, web mode has none. */
+export interface HostNativeAdapter {
+  pickFolder(opts: { title?: string; defaultPath?: string }): Promise<string | null>;
+  openFolder(dir: string): Promise<boolean>;
+}
+
+let nativeAdapter: HostNativeAdapter | undefined;
+
+export function setHostNativeAdapter(adapter: HostNativeAdapter | undefined): void {
+  nativeAdapter = adapter;
+}
+
+const MAX_RECENT = 20;
+
+/** The part of a model folder's training-result.json the comparison needs. */
+const ModelResultSchema = z.object({
+  validation: z.object({ meanForegroundDice: z.number(), dice: z.array(z.number().nullable()) }),
+  validationPatients: z.array(z.string()).optional(),
+});
+
+/** CARDIOSEG_CONFIG_DIR wins (tests, portable installs); then the platform's user config dir. */
+export function configDir(): string {
+  if (process.env.CARDIOSEG_CONFIG_DIR) return process.env.CARDIOSEG_CONFIG_DIR;
+  if (process.platform === 'win32' && process.env.APPDATA) return path.join(process.env.APPDATA, 'CardioSeg');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'CardioSeg');
+  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'cardioseg');
+}
+
+const recentFile = () => path.join(configDir(), 'recent-studies.json');
+
+async function readRecent(): Promise<RecentStudy[]> {
+  let text: string;
+  try {
+    text = await readFile(recentFile(), 'utf8');
+  } catch {
+    return [];
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const list = Array.isArray(parsed) ? parsed : [];
+    // A hand-edited or older file must not break the Open screen: keep the entries that parse.
+    return list.flatMap((e) => {
+      const r = RecentStudySchema.safeParse(e);
+      return r.success ? [r.data] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+async function writeRecent(list: RecentStudy[]): Promise<void> {
+  try {
+    await writeFileAtomic(recentFile(), JSON.stringify(list, null, 2));
+  } catch (e) {
+    throw new AppError('IO', `Could not save the recent studies list in ${configDir()}`, { cause: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export function createHostService(): ServiceImpl<Contract['host']> {
+  return {
+    async pickFolder(input) {
+      if (!nativeAdapter) return { supported: false, path: null };
+      return { supported: true, path: await nativeAdapter.pickFolder(input) };
+    },
+    async openFolder({ path: dir }) {
+      if (!nativeAdapter) return { supported: false, opened: false };
+      return { supported: true, opened: await nativeAdapter.openFolder(dir) };
+    },
+    async workDir({ study }) {
+      // Keyed by a hash of the study path: study folders are often read-only (CD, PACS share).
+      const key = createHash('sha256').update(path.resolve(study)).digest('hex').slice(0, 16);
+      const dir = path.join(configDir(), 'work', key);
+      try {
+        await mkdir(dir, { recursive: true });
+      } catch (e) {
+        throw new AppError('IO', `Could not create the working folder ${dir}`, { cause: e instanceof Error ? e.message : String(e) });
+      }
+      return { path: dir };
+    },
+    async modelSummary({ dir }) {
+      const none = { dir, found: false, meanForegroundDice: null, dice: [], validationPatients: [] };
+      let text: string;
+      try {
+        text = await readFile(path.join(dir, 'training-result.json'), 'utf8');
+      } catch {
+        return none;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+      const r = ModelResultSchema.safeParse(parsed);
+      if (!r.success) throw new AppError('DATA', `${path.join(dir, 'training-result.json')} is not a CardioSeg training result`, { issues: r.error ? r.error.issues.slice(0, 5) : [] });
+      return { dir, found: true, meanForegroundDice: r.data.validation.meanForegroundDice, dice: r.data.validation.dice, validationPatients: r.data.validationPatients ?? [] };
+    },
+    async listRecent() {
+      return { studies: await readRecent() };
+    },
+    async addRecent(entry) {
+      const abs = path.resolve(entry.path);
+      const rest = (await readRecent()).filter((s) => path.resolve(s.path) !== abs);
+      const studies = [{ ...entry, path: abs, openedAt: new Date().toISOString() }, ...rest].slice(0, MAX_RECENT);
+      await writeRecent(studies);
+      return { studies };
+    },
+    async clearRecent() {
+      await writeRecent([]);
+      return { studies: [] };
+    },
+  };
+}

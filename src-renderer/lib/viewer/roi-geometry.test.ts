@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { Volume } from '../../../src-shared/volume/volume.js';
+import { boxSection, planeSection, rotateBox, valvePlaneImage, type RoiBox } from './roi-geometry.js';
+import { resampleLabelsNearest, sameGrid } from './labels.js';
+
+const box: RoiBox = { centerLps: [0, 0, 0], axes: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], sizeMm: [20, 10, 4] };
+
+describe('roi geometry', () => {
+  it('cuts an axis-aligned box with an axial plane into its 20 x 10 rectangle', () => {
+    const poly = boxSection(box, [0, 0, 1], [0, 0, 1]);
+    expect(poly).toHaveLength(4);
+    const xs = poly.map((p) => p[0]);
+    const ys = poly.map((p) => p[1]);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeCloseTo(20, 9);
+    expect(Math.max(...ys) - Math.min(...ys)).toBeCloseTo(10, 9);
+    expect(boxSection(box, [0, 0, 3], [0, 0, 1])).toHaveLength(0);
+  });
+
+  it('draws the annulus plane as a segment across a coronal cut', () => {
+    const seg = planeSection(box, [0, 0, 0], [0, 1, 0]);
+    expect(seg).toHaveLength(2);
+    expect(Math.abs((seg[0]?.[0] ?? 0) - (seg[1]?.[0] ?? 0))).toBeCloseTo(20, 9);
+  });
+
+  it('rotates about an axis keeping the axes orthonormal', () => {
+    const r = rotateBox(box, [0, 0, 1], Math.PI / 2);
+    expect(r.axes[0][1]).toBeCloseTo(1, 9);
+    expect(r.axes[1][0]).toBeCloseTo(-1, 9);
+    expect(r.axes[2][2]).toBeCloseTo(1, 9);
+  });
+
+  it('samples the valve plane from the CT (trilinear, NaN outside)', () => {
+    const ct: Volume = { dims: [3, 3, 3], spacingMm: [1, 1, 1], originLps: [-1, -1, -1], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], data: new Int16Array(27).map((_, n) => n % 3) };
+    const img = valvePlaneImage(ct, ct.data, { ...box, sizeMm: [2, 2, 2] }, 1);
+    expect(img.width).toBe(2);
+    // Pixel centres at x = -0.5 and +0.5: values are the i index there, 0.5 and 1.5.
+    expect(img.hu[0]).toBeCloseTo(0.5, 6);
+    expect(img.hu[1]).toBeCloseTo(1.5, 6);
+    const out = valvePlaneImage(ct, ct.data, { ...box, centerLps: [50, 0, 0], sizeMm: [2, 2, 2] }, 1);
+    expect(Number.isNaN(out.hu[0])).toBe(true);
+  });
+});
+
+describe('label resampling', () => {
+  it('maps labels nearest-neighbour onto a finer grid without inventing classes', () => {
+    const lab: Volume = { dims: [2, 1, 1], spacingMm: [2, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], data: new Uint8Array([3, 5]) };
+    const fine = { dims: [4, 1, 1] as [number, number, number], spacingMm: [1, 1, 1] as [number, number, number], originLps: [-0.4, 0, 0] as [number, number, number], direction: lab.direction };
+    expect(sameGrid(lab, fine)).toBe(false);
+    expect([...resampleLabelsNearest(lab, fine)]).toEqual([3, 3, 5, 5]);
+  });
+});

@@ -1,0 +1,114 @@
+import { add, cross, dot, normalize, scale, sub } from '../../../src-shared/volume/affine.js';
+import type { Vec3, VolumeGeometry } from '../../../src-shared/volume/volume.js';
+import { applyMat4, ijkToLpsMatrix, invertMat4 } from '../../../src-shared/volume/affine.js';
+
+/** An oriented box in LPS mm; axes[2] is the valve-plane normal (atrium -> ventricle). */
+export interface RoiBox {
+  centerLps: Vec3;
+  axes: [Vec3, Vec3, Vec3];
+  sizeMm: Vec3;
+}
+
+function corners(b: RoiBox, dims: 2 | 3): Vec3[] {
+  const h = scale(b.sizeMm, 0.5);
+  const out: Vec3[] = [];
+  const zs = dims === 3 ? [-1, 1] : [0];
+  for (const sz of zs)
+    for (const sy of [-1, 1])
+      for (const sx of [-1, 1]) {
+        out.push(add(add(add(b.centerLps, scale(b.axes[0], sx * h[0])), scale(b.axes[1], sy * h[1])), scale(b.axes[2], sz * h[2])));
+      }
+  return out;
+}
+
+const BOX_EDGES: [number, number][] = [
+  [0, 1], [2, 3], [4, 5], [6, 7],
+  [0, 2], [1, 3], [4, 6], [5, 7],
+  [0, 4], [1, 5], [2, 6], [3, 7],
+];
+const RECT_EDGES: [number, number][] = [
+  [0, 1], [1, 3], [3, 2], [2, 0],
+];
+
+function cutEdges(pts: Vec3[], edges: [number, number][], p0: Vec3, n: Vec3): Vec3[] {
+  const hits: Vec3[] = [];
+  for (const [a, b] of edges) {
+    const pa = pts[a] as Vec3;
+    const pb = pts[b] as Vec3;
+    const da = dot(sub(pa, p0), n);
+    const db = dot(sub(pb, p0), n);
+    if ((da <= 0 && db > 0) || (da > 0 && db <= 0)) {
+      const t = da / (da - db);
+      hits.push(add(pa, scale(sub(pb, pa), t)));
+    }
+  }
+  return hits;
+}
+
+/** The polygon where a slice plane (point p0, normal n) cuts the box, ordered around its centre. */
+export function boxSection(b: RoiBox, p0: Vec3, n: Vec3): Vec3[] {
+  const hits = cutEdges(corners(b, 3), BOX_EDGES, p0, n);
+  if (hits.length < 3) return [];
+  const c = scale(hits.reduce((acc, p) => add(acc, p), [0, 0, 0] as Vec3), 1 / hits.length);
+  const u = normalize(sub(hits[0] as Vec3, c));
+  const v = cross(n, u);
+  return hits
+    .map((p) => ({ p, a: Math.atan2(dot(sub(p, c), v), dot(sub(p, c), u)) }))
+    .sort((x, y) => x.a - y.a)
+    .map((x) => x.p);
+}
+
+/** The segment where the slice plane cuts the annulus plane's rectangle inside the box (0 or 2 points). */
+export function planeSection(b: RoiBox, p0: Vec3, n: Vec3): Vec3[] {
+  const hits = cutEdges(corners(b, 2), RECT_EDGES, p0, n);
+  return hits.length >= 2 ? [hits[0] as Vec3, hits[1] as Vec3] : [];
+}
+
+/** Rotate the box about an axis through its centre (Rodrigues), keeping the axes orthonormal. */
+export function rotateBox(b: RoiBox, axisLps: Vec3, angleRad: number): RoiBox {
+  const k = normalize(axisLps);
+  const cos = Math.cos(angleRad);
+  const sin = Math.sin(angleRad);
+  const rot = (v: Vec3): Vec3 => add(add(scale(v, cos), scale(cross(k, v), sin)), scale(k, dot(k, v) * (1 - cos)));
+  const a0 = normalize(rot(b.axes[0]));
+  const a2 = normalize(rot(b.axes[2]));
+  const a1 = normalize(cross(a2, a0));
+  return { ...b, axes: [a0, a1, a2] };
+}
+
+/**
+ * The valve-aligned view: the CT sampled on the box's mid plane (axes 0 and 1) at `pixelMm`,
+ * trilinear; returns HU per pixel (NaN outside the volume), row-major width x height.
+ */
+export function valvePlaneImage(g: VolumeGeometry, data: ArrayLike<number>, b: RoiBox, pixelMm: number, offsetMm = 0): { width: number; height: number; hu: Float32Array } {
+  const width = Math.max(2, Math.round(b.sizeMm[0] / pixelMm));
+  const height = Math.max(2, Math.round(b.sizeMm[1] / pixelMm));
+  const toIjk = invertMat4(ijkToLpsMatrix(g));
+  const [nx, ny, nz] = g.dims;
+  const hu = new Float32Array(width * height);
+  const origin = add(add(add(b.centerLps, scale(b.axes[0], -b.sizeMm[0] / 2)), scale(b.axes[1], -b.sizeMm[1] / 2)), scale(b.axes[2], offsetMm));
+  const at = (i: number, j: number, k: number) => data[i + nx * (j + ny * k)] as number;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = add(add(origin, scale(b.axes[0], (x + 0.5) * pixelMm)), scale(b.axes[1], (y + 0.5) * pixelMm));
+      const [fi, fj, fk] = applyMat4(toIjk, p);
+      if (fi < 0 || fj < 0 || fk < 0 || fi > nx - 1 || fj > ny - 1 || fk > nz - 1) {
+        hu[x + width * y] = Number.NaN;
+        continue;
+      }
+      const i0 = Math.min(Math.floor(fi), Math.max(0, nx - 2));
+      const j0 = Math.min(Math.floor(fj), Math.max(0, ny - 2));
+      const k0 = Math.min(Math.floor(fk), Math.max(0, nz - 2));
+      const i1 = Math.min(i0 + 1, nx - 1);
+      const j1 = Math.min(j0 + 1, ny - 1);
+      const k1 = Math.min(k0 + 1, nz - 1);
+      const tx = fi - i0;
+      const ty = fj - j0;
+      const tz = fk - k0;
+      const c0 = (at(i0, j0, k0) * (1 - tx) + at(i1, j0, k0) * tx) * (1 - ty) + (at(i0, j1, k0) * (1 - tx) + at(i1, j1, k0) * tx) * ty;
+      const c1 = (at(i0, j0, k1) * (1 - tx) + at(i1, j0, k1) * tx) * (1 - ty) + (at(i0, j1, k1) * (1 - tx) + at(i1, j1, k1) * tx) * ty;
+      hu[x + width * y] = c0 * (1 - tz) + c1 * tz;
+    }
+  }
+  return { width, height, hu };
+}

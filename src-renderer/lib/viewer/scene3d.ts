@@ -1,0 +1,262 @@
+import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Geometry';
+import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Volume';
+import vtkGenericRenderWindow from '@kitware/vtk.js/Rendering/Misc/GenericRenderWindow';
+import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
+import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
+import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
+import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
+import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
+import vtkImageMapper from '@kitware/vtk.js/Rendering/Core/ImageMapper';
+import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
+import vtkImageMarchingCubes from '@kitware/vtk.js/Filters/General/ImageMarchingCubes';
+import { CLASSES } from '../../../src-shared/classes.js';
+import type { Vec3, Volume } from '../../../src-shared/volume/volume.js';
+import { ijkToLps } from '../../../src-shared/volume/affine.js';
+import { countRenderWindow } from './debug.js';
+import type { RoiBox } from './roi-geometry.js';
+import type { WindowLevel } from './mpr.js';
+
+// Read from the mapper's namespace: the lint layer rule blocks any module path named 'constants'.
+const { SlicingMode } = vtkImageMapper;
+type GenericRW = ReturnType<typeof vtkGenericRenderWindow.newInstance>;
+type Deletable = { delete(): void };
+
+/**
+ * The 3D view: the three MPR planes as textured slices, one marching-cubes surface per
+ * structure in the product colours, and the mitral ROI box. Owns every vtk object it creates
+ * and frees them (and its WebGL context) in dispose().
+ */
+export class Scene3D {
+  private grw: GenericRW;
+  private owned: Deletable[] = [];
+  private image: ReturnType<typeof vtkImageData.newInstance> | undefined;
+  private slices: { mapper: ReturnType<typeof vtkImageMapper.newInstance>; actor: ReturnType<typeof vtkImageSlice.newInstance> }[] = [];
+  private surfaces = new Map<number, { actor: ReturnType<typeof vtkActor.newInstance>; parts: Deletable[] }>();
+  private roiParts: Deletable[] = [];
+  private roiActor: ReturnType<typeof vtkActor.newInstance> | undefined;
+  private frame = 0;
+  private disposed = false;
+  readonly ready: boolean;
+
+  constructor(container: HTMLElement) {
+    this.grw = vtkGenericRenderWindow.newInstance({ background: [0.03, 0.04, 0.05], listenWindowResize: false });
+    this.grw.setContainer(container);
+    this.grw.resize();
+    countRenderWindow(1);
+    this.ready = true;
+  }
+
+  private get renderer() {
+    return this.grw.getRenderer();
+  }
+
+  requestRender(): void {
+    if (this.disposed || this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (!this.disposed) this.grw.getRenderWindow().render();
+    });
+  }
+
+  resize(): void {
+    if (this.disposed) return;
+    this.grw.resize();
+    this.requestRender();
+  }
+
+  setVolume(v: Volume): void {
+    this.clearSlices();
+    const img = vtkImageData.newInstance();
+    img.setDimensions([v.dims[0], v.dims[1], v.dims[2]]);
+    img.setSpacing([v.spacingMm[0], v.spacingMm[1], v.spacingMm[2]]);
+    img.setOrigin([v.originLps[0], v.originLps[1], v.originLps[2]]);
+    // vtk's direction matrix holds the axis vectors as columns; ours are rows.
+    const d = v.direction;
+    img.setDirection([d[0], d[3], d[6], d[1], d[4], d[7], d[2], d[5], d[8]]);
+    const scalars = vtkDataArray.newInstance({ name: 'ct', numberOfComponents: 1, values: v.data });
+    img.getPointData().setScalars(scalars);
+    this.image = img;
+    this.owned.push(img, scalars);
+    for (const mode of [SlicingMode.I, SlicingMode.J, SlicingMode.K]) {
+      const mapper = vtkImageMapper.newInstance();
+      mapper.setInputData(img);
+      mapper.setSlicingMode(mode);
+      const actor = vtkImageSlice.newInstance();
+      actor.setMapper(mapper);
+      this.renderer.addViewProp(actor);
+      this.slices.push({ mapper, actor });
+    }
+    this.resetCamera(v);
+  }
+
+  resetCamera(v: Volume): void {
+    const centre = ijkToLps(v, [(v.dims[0] - 1) / 2, (v.dims[1] - 1) / 2, (v.dims[2] - 1) / 2]);
+    const cam = this.renderer.getActiveCamera();
+    // Anterior view, head up: patient left on the screen's right as in the MPR views.
+    cam.setFocalPoint(centre[0], centre[1], centre[2]);
+    cam.setPosition(centre[0] - 0.35 * 800, centre[1] - 800, centre[2] + 0.3 * 800);
+    cam.setViewUp(0, 0, 1);
+    this.renderer.resetCamera();
+    cam.zoom(1.3);
+    this.requestRender();
+  }
+
+  setCursor(ijk: Vec3): void {
+    this.slices.forEach((s, a) => s.mapper.setSlice(Math.round(ijk[a] as number)));
+    this.requestRender();
+  }
+
+  setWindow(wl: WindowLevel): void {
+    for (const s of this.slices) {
+      s.actor.getProperty().setColorWindow(wl.width);
+      s.actor.getProperty().setColorLevel(wl.center);
+    }
+    this.requestRender();
+  }
+
+  setSlicesVisible(on: boolean): void {
+    for (const s of this.slices) s.actor.setVisibility(on);
+    this.requestRender();
+  }
+
+  /** One surface per structure present; `budget` caps the voxels marched per structure. */
+  setLabels(v: Volume, labels: Uint8Array | null, budget = 600_000): void {
+    this.clearSurfaces();
+    if (!labels) return this.requestRender();
+    const [nx, ny, nz] = v.dims;
+    const boxes = new Map<number, [number, number, number, number, number, number]>();
+    for (let k = 0, n = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++, n++) {
+          const c = labels[n] as number;
+          if (c === 0) continue;
+          const b = boxes.get(c);
+          if (!b) boxes.set(c, [i, i, j, j, k, k]);
+          else {
+            if (i < b[0]) b[0] = i;
+            if (i > b[1]) b[1] = i;
+            if (j < b[2]) b[2] = j;
+            if (j > b[3]) b[3] = j;
+            if (k < b[4]) b[4] = k;
+            if (k > b[5]) b[5] = k;
+          }
+        }
+    for (const [c, b] of boxes) this.addSurface(v, labels, c, b, budget);
+    this.requestRender();
+  }
+
+  private addSurface(v: Volume, labels: Uint8Array, c: number, b: number[], budget: number): void {
+    const [nx, ny] = v.dims;
+    const ext = [b[1]! - b[0]! + 1, b[3]! - b[2]! + 1, b[5]! - b[4]! + 1];
+    // Downsample in-plane only when a structure is large; padding closes surfaces at crop edges.
+    const f = Math.max(1, Math.ceil(Math.sqrt((ext[0]! * ext[1]! * ext[2]!) / budget)));
+    const dims: Vec3 = [Math.ceil(ext[0]! / f) + 2, Math.ceil(ext[1]! / f) + 2, ext[2]! + 2];
+    const mask = new Float32Array(dims[0] * dims[1] * dims[2]);
+    for (let k = 0; k < ext[2]!; k++)
+      for (let j = 0; j < dims[1] - 2; j++)
+        for (let i = 0; i < dims[0] - 2; i++) {
+          const si = b[0]! + i * f;
+          const sj = b[2]! + j * f;
+          const sk = b[4]! + k;
+          if (labels[si + nx * (sj + ny * sk)] === c) mask[i + 1 + dims[0] * (j + 1 + dims[1] * (k + 1))] = 1;
+        }
+    const origin = ijkToLps(v, [b[0]! - f, b[2]! - f, b[4]! - 1]);
+    const img = vtkImageData.newInstance();
+    img.setDimensions([dims[0], dims[1], dims[2]]);
+    img.setSpacing([v.spacingMm[0] * f, v.spacingMm[1] * f, v.spacingMm[2]]);
+    img.setOrigin([origin[0], origin[1], origin[2]]);
+    const d = v.direction;
+    img.setDirection([d[0], d[3], d[6], d[1], d[4], d[7], d[2], d[5], d[8]]);
+    const arr = vtkDataArray.newInstance({ numberOfComponents: 1, values: mask });
+    img.getPointData().setScalars(arr);
+    const mc = vtkImageMarchingCubes.newInstance({ contourValue: 0.5, computeNormals: true, mergePoints: true });
+    mc.setInputData(img);
+    const mapper = vtkMapper.newInstance({ scalarVisibility: false });
+    mapper.setInputData(mc.getOutputData());
+    const actor = vtkActor.newInstance();
+    actor.setMapper(mapper);
+    const rgb = CLASSES[c]?.rgb ?? [200, 200, 200];
+    actor.getProperty().setColor(rgb[0] / 255, rgb[1] / 255, rgb[2] / 255);
+    actor.getProperty().setSpecular(0.2);
+    this.renderer.addActor(actor);
+    this.surfaces.set(c, { actor, parts: [mc, mapper, arr, img] });
+  }
+
+  setStructureStyle(visible: readonly boolean[], opacity: readonly number[]): void {
+    for (const [c, s] of this.surfaces) {
+      s.actor.setVisibility(Boolean(visible[c]));
+      // Surfaces read better opaque; the overlay opacity still fades them for context.
+      s.actor.getProperty().setOpacity(Math.min(1, 0.35 + (opacity[c] ?? 0.5)));
+    }
+    this.requestRender();
+  }
+
+  setRoi(box: RoiBox | null): void {
+    if (this.roiActor) this.renderer.removeActor(this.roiActor);
+    for (const p of this.roiParts) p.delete();
+    this.roiParts = [];
+    this.roiActor = undefined;
+    if (!box) return this.requestRender();
+    const pts: number[] = [];
+    const h = box.sizeMm.map((s) => s / 2);
+    for (const sz of [-1, 1])
+      for (const sy of [-1, 1])
+        for (const sx of [-1, 1])
+          for (let a = 0; a < 3; a++)
+            pts.push(box.centerLps[a]! + box.axes[0][a]! * sx * h[0]! + box.axes[1][a]! * sy * h[1]! + box.axes[2][a]! * sz * h[2]!);
+    const edges = [0, 1, 2, 3, 4, 5, 6, 7, 0, 2, 1, 3, 4, 6, 5, 7, 0, 4, 1, 5, 2, 6, 3, 7];
+    const lines = new Uint32Array(edges.length / 2 * 3);
+    for (let e = 0; e < edges.length / 2; e++) lines.set([2, edges[2 * e]!, edges[2 * e + 1]!], e * 3);
+    const poly = vtkPolyData.newInstance();
+    poly.getPoints().setData(Float32Array.from(pts), 3);
+    poly.getLines().setData(lines);
+    const mapper = vtkMapper.newInstance();
+    mapper.setInputData(poly);
+    const actor = vtkActor.newInstance();
+    actor.setMapper(mapper);
+    actor.getProperty().setColor(1, 0.69, 0.13);
+    actor.getProperty().setLineWidth(2);
+    this.renderer.addActor(actor);
+    this.roiActor = actor;
+    this.roiParts = [actor, mapper, poly];
+    this.requestRender();
+  }
+
+  private clearSurfaces(): void {
+    for (const s of this.surfaces.values()) {
+      this.renderer.removeActor(s.actor);
+      s.actor.delete();
+      for (const p of s.parts) p.delete();
+    }
+    this.surfaces.clear();
+  }
+
+  private clearSlices(): void {
+    for (const s of this.slices) {
+      this.renderer.removeViewProp(s.actor);
+      s.actor.delete();
+      s.mapper.delete();
+    }
+    this.slices = [];
+    for (const o of this.owned) o.delete();
+    this.owned = [];
+    this.image = undefined;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.clearSurfaces();
+    this.setRoi(null);
+    this.clearSlices();
+    // vtk.js deletes its GL objects but leaves the context alive until GC; lose it now so
+    // opening and closing the viewer never piles up WebGL contexts (the browser caps them).
+    const canvas = this.grw.getApiSpecificRenderWindow().getCanvas() as HTMLCanvasElement | null;
+    const gl = canvas?.getContext('webgl2') ?? canvas?.getContext('webgl');
+    this.grw.delete();
+    gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    canvas?.remove();
+    countRenderWindow(-1);
+  }
+}

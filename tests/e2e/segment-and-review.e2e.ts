@@ -1,0 +1,170 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLASSES } from '../../src-shared/classes.js';
+import type { PhantomFixture } from '../../src-main/phantom/fixture.js';
+import type { Vec3 } from '../../src-shared/volume/volume.js';
+import type { Page } from 'playwright-core';
+import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
+import { interiorPoints, studyPhantom, tinyModel } from './fixtures.js';
+import { canvasPixel, expectScreenshot, showInAxial, tempConfigDir, waitState } from './ui.js';
+
+/**
+ * Segmentation workflow on a generated cardiac phantom: run the model from the UI (progress,
+ * engine, structure list, 3D surfaces), then review the truth label map: product colours
+ * sampled in the overlay inside every structure, volumes in mL against truth.json,
+ * per-structure visibility, and anatomy on the correct side of the screen.
+ */
+describe('segment and review (web mode, phantom)', () => {
+  let app: WebApp;
+  let browser: Browser;
+  let phantom: PhantomFixture;
+  let modelDir: string;
+  let points: Map<number, { lps: Vec3; ijk: Vec3 }>;
+  const configDir = tempConfigDir();
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    [phantom, modelDir, app, browser] = await Promise.all([studyPhantom(), tinyModel(), startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }), openBrowser()]);
+    points = await interiorPoints(phantom.labelsPath);
+    browser.page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    const { page } = browser;
+    await page.goto(app.url);
+    await page.getByTestId('path-input').fill(phantom.dicomDir);
+    await page.getByTestId('scan-button').click();
+    await waitState(page, 'scan-status', ['done']);
+    await page.getByTestId('open-series').click();
+    await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
+    await page.getByTestId('panel-segmentation').click();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  it('runs the segmentation from the UI: cancel, run again, structure list, engine, confidence', async () => {
+    const { page } = browser;
+    await page.getByTestId('seg-model-dir').fill(modelDir);
+    await page.getByTestId('run-segmentation').click();
+    await page.getByTestId('segmentation-cancel').click();
+    expect(await waitState(page, 'segmentation-status', ['cancelled', 'done', 'error'])).toBe('cancelled');
+    await page.getByTestId('run-segmentation').click();
+    expect(await waitState(page, 'segmentation-status', ['done', 'error'])).toBe('done');
+    expect(await page.getByTestId('seg-meta').textContent()).toMatch(/onnxruntime-node|tfjs/);
+    expect(await page.getByTestId('structure-row').count()).toBe(8);
+    // The confidence map is offered as an optional overlay.
+    await page.getByTestId('show-confidence').check();
+    await page.getByTestId('show-confidence').uncheck();
+  });
+
+  it('shows the truth label map in the product colours at every structure, with volumes in mL', async () => {
+    const { page } = browser;
+    await page.getByTestId('label-path').fill(phantom.labelsPath);
+    await page.getByTestId('load-labels').click();
+    expect(await waitState(page, 'labels-status', ['done', 'error'])).toBe('done');
+
+    for (const s of phantom.truth.structures) {
+      const shown = Number.parseFloat((await page.getByTestId(`ml-${s.id}`).textContent()) ?? 'NaN');
+      expect(Math.abs(shown - s.volumeMl)).toBeLessThanOrEqual(Math.max(0.1, 0.01 * s.volumeMl));
+    }
+    await page.waitForSelector('[data-testid="view-3d"][data-surfaces="8"]', { state: 'attached' });
+    // Sample the overlay, not the crosshair lines that pass through the clicked point.
+    await page.getByTestId('toggle-crosshair').uncheck();
+
+    const on = new Map<number, [number, number, number]>();
+    for (const [c, p] of points) {
+      const at = await showInAxial(page, p.lps);
+      on.set(c, await canvasPixel(page, 'view-axial', at.x, at.y));
+    }
+    await page.getByTestId('panel-image').click();
+    await page.getByTestId('panel-segmentation').click();
+    await expectScreenshot(page, 'segment-and-review');
+
+    // Hide every structure: the same pixels go back to grey; the difference is the class colour.
+    await page.getByRole('button', { name: 'None', exact: true }).click();
+    for (const [c, p] of points) {
+      const at = await showInAxial(page, p.lps);
+      const off = await canvasPixel(page, 'view-axial', at.x, at.y);
+      const rgb = CLASSES[c]?.rgb as [number, number, number];
+      const shown = on.get(c) as [number, number, number];
+      expect(Math.abs(off[0] - off[1]) + Math.abs(off[1] - off[2]), `class ${c} hidden is grey`).toBeLessThan(6);
+      for (let ch = 0; ch < 3; ch++) {
+        const want = rgb[ch] as number;
+        const grey = off[ch] as number;
+        // The overlay blends towards the class colour: each channel moves towards it.
+        if (Math.abs(want - grey) > 60) expect(Math.sign((shown[ch] as number) - grey), `class ${c} channel ${ch}`).toBe(Math.sign(want - grey));
+      }
+    }
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+  });
+
+  it('puts anatomy on the correct side of the screen (patient left = screen right, posterior = down)', async () => {
+    await checkAnatomy(browser.page, points);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('shows the same anatomy, with the same labels, for a grid stored right-to-left and anterior-to-posterior flipped', async () => {
+    const { page } = browser;
+    const flipped = await studyPhantom([-1, 0, 0, 0, -1, 0, 0, 0, 1]);
+    const flippedPoints = await interiorPoints(flipped.labelsPath);
+    await page.getByTestId('tab-open').click();
+    await page.getByTestId('path-input').fill(flipped.dicomDir);
+    await page.getByTestId('scan-button').click();
+    await waitState(page, 'scan-status', ['done']);
+    await page.getByTestId('open-series').click();
+    await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
+    expect(await page.getByTestId('series-info').textContent()).toContain('RAS');
+    for (const [edge, want] of [['left', 'R'], ['right', 'L'], ['top', 'A'], ['bottom', 'P']]) expect((await page.getByTestId(`orient-axial-${edge}`).textContent())?.trim()).toBe(want);
+    await page.getByTestId('toggle-crosshair').uncheck();
+    await page.getByTestId('panel-segmentation').click();
+    await page.getByTestId('label-path').fill(flipped.labelsPath);
+    await page.getByTestId('load-labels').click();
+    await waitState(page, 'labels-status', ['done']);
+    await checkAnatomy(page, flippedPoints);
+  });
+});
+
+/** Screen positions read from the rendered overlay colours, not from the view's own mapping. */
+async function checkAnatomy(page: Page, points: Map<number, { lps: Vec3 }>): Promise<void> {
+  const mid = (a: Vec3, b: Vec3): Vec3 => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2];
+  const centroid = async (target: Vec3, rgb: readonly number[]) => {
+    await showInAxial(page, target);
+    return page.evaluate<{ x: number; y: number; n: number }>(
+      `(() => { const c = document.querySelector('[data-testid="view-axial"] canvas'); const g = c.getContext('2d');
+        const d = g.getImageData(0, 0, c.width, c.height).data; const want = ${JSON.stringify(rgb)}; let x = 0, y = 0, n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          // Blended pixels keep the sign pattern of (class colour - grey) in every channel.
+          const g0 = (d[i] + d[i + 1] + d[i + 2]) / 3; let ok = true;
+          for (let k = 0; k < 3; k++) { const t = want[k] - 128; if (Math.abs(t) > 100 && Math.sign(d[i + k] - g0) !== Math.sign(t)) ok = false; if (Math.abs(d[i + k] - g0) < 25 && Math.abs(t) > 100) ok = false; }
+          if (ok) { const p = i / 4; x += p % c.width; y += Math.floor(p / c.width); n++; } }
+        return { x: x / n, y: y / n, n }; })()`,
+    );
+  };
+  const pairs: [number, number][] = [
+    [3, 5],
+    [2, 3],
+    [4, 2],
+  ];
+  let checks = 0;
+  for (const [a, b] of pairs) {
+    const pa = points.get(a)?.lps as Vec3;
+    const pb = points.get(b)?.lps as Vec3;
+    const at = mid(pa, pb);
+    const ca = await centroid(at, CLASSES[a]?.rgb as number[]);
+    const cb = await centroid(at, CLASSES[b]?.rgb as number[]);
+    expect(ca.n, `class ${a} visible`).toBeGreaterThan(20);
+    expect(cb.n, `class ${b} visible`).toBeGreaterThan(20);
+    // Truth in LPS: +x is patient left (screen right), +y is posterior (screen down).
+    if (Math.abs(pa[0] - pb[0]) > 10) {
+      expect(Math.sign(ca.x - cb.x), `${a} vs ${b} left-right`).toBe(Math.sign(pa[0] - pb[0]));
+      checks++;
+    }
+    if (Math.abs(pa[1] - pb[1]) > 10) {
+      expect(Math.sign(ca.y - cb.y), `${a} vs ${b} front-back`).toBe(Math.sign(pa[1] - pb[1]));
+      checks++;
+    }
+  }
+  expect(checks).toBeGreaterThanOrEqual(3);
+}

@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync, mkdtempSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { screenshotPath } from './browser.js';
+
+export const BASELINE_DIR = path.join(REPO_ROOT, 'tests', 'e2e', 'baselines');
+
+/** A fresh config dir per run so recent studies and work folders never touch the user's. */
+export function tempConfigDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'cardioseg-e2e-config-'));
+}
+
+/**
+ * Save a screenshot under test-output/screenshots and compare it with its baseline (mean
+ * absolute difference per channel, 0..255). A missing baseline is written, and the test says so.
+ */
+export async function expectScreenshot(page: Page, name: string, maxMeanDiff = 3, mask: string[] = []): Promise<{ meanDiff: number; created: boolean }> {
+  const out = screenshotPath(name);
+  // Masked regions (live numbers that differ run to run) are painted one flat colour.
+  await page.screenshot({ path: out, mask: mask.map((id) => page.getByTestId(id)), maskColor: '#303030' });
+  const base = path.join(BASELINE_DIR, `${name}.png`);
+  if (!existsSync(base) || process.env.UPDATE_BASELINES === '1') {
+    mkdirSync(BASELINE_DIR, { recursive: true });
+    copyFileSync(out, base);
+    return { meanDiff: 0, created: true };
+  }
+  const [a, b] = await Promise.all([sharp(out).removeAlpha().raw().toBuffer({ resolveWithObject: true }), sharp(base).removeAlpha().raw().toBuffer({ resolveWithObject: true })]);
+  if (a.info.width !== b.info.width || a.info.height !== b.info.height) {
+    throw new Error(`${name}: screenshot is ${a.info.width}x${a.info.height}, baseline ${b.info.width}x${b.info.height}`);
+  }
+  let sum = 0;
+  for (let n = 0; n < a.data.length; n++) sum += Math.abs((a.data[n] as number) - (b.data[n] as number));
+  const meanDiff = sum / a.data.length;
+  if (meanDiff > maxMeanDiff) throw new Error(`${name}: mean abs difference ${meanDiff.toFixed(2)} > ${maxMeanDiff} against ${base} (see ${out})`);
+  return { meanDiff, created: false };
+}
+
+/**
+ * The e2e files compile without DOM typings (tsconfig.node.json), so the in-page code is passed
+ * as a string expression with its arguments embedded as JSON.
+ */
+function inPage<T>(page: Page, body: string, args: unknown): Promise<T> {
+  return page.evaluate<T>(`((args) => { ${body} })(${JSON.stringify(args)})`);
+}
+
+/** RGB of a canvas pixel at CSS coordinates (x, y) of that canvas. */
+export function canvasPixel(page: Page, testid: string, x: number, y: number): Promise<[number, number, number]> {
+  return inPage(
+    page,
+    `const c = document.querySelector('[data-testid="' + args.id + '"] canvas');
+     if (!c) throw new Error('no canvas in ' + args.id);
+     const s = c.width / c.clientWidth;
+     const d = c.getContext('2d').getImageData(Math.round(args.x * s), Math.round(args.y * s), 1, 1).data;
+     return [d[0], d[1], d[2]];`,
+    { id: testid, x, y },
+  );
+}
+
+/** Where an LPS point lands on a view's canvas (CSS px), via the app's read-only view probe. */
+export function project(page: Page, view: 'axial' | 'coronal' | 'sagittal', lps: [number, number, number]): Promise<{ x: number; y: number; slice: number }> {
+  return inPage(page, `const p = window.__cardioseg && window.__cardioseg.views[args.view]; if (!p) throw new Error('view not registered'); return p.project(args.lps);`, { view, lps });
+}
+
+/** LPS position under a canvas point of a view. */
+export function lpsAt(page: Page, view: 'axial' | 'coronal' | 'sagittal', x: number, y: number): Promise<[number, number, number]> {
+  return inPage(page, `return window.__cardioseg.views[args.view].lpsAt(args.x, args.y);`, { view, x, y });
+}
+
+export function renderWindowCounts(page: Page): Promise<{ live: number; created: number; canvases: number }> {
+  return inPage(page, `const r = window.__cardioseg || { liveRenderWindows: 0, createdRenderWindows: 0 }; return { live: r.liveRenderWindows, created: r.createdRenderWindows, canvases: document.querySelectorAll('canvas').length };`, {});
+}
+
+/** Bounding box of an element (CSS px, page coordinates). */
+export async function box(page: Page, testid: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const b = await page.getByTestId(testid).boundingBox();
+  if (!b) throw new Error(`${testid} is not visible`);
+  return b;
+}
+
+/** Page-coordinate box of a view's canvas (the view's border is outside it). */
+export async function canvasBox(page: Page, testid: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const b = await page.locator(`[data-testid="${testid}"] canvas`).first().boundingBox();
+  if (!b) throw new Error(`${testid} has no visible canvas`);
+  return b;
+}
+
+/**
+ * Bring an LPS point into the axial view through the linked crosshair: a click at the point in
+ * the coronal view sets the axial slice. Returns where the point lies on the axial canvas.
+ */
+export async function showInAxial(page: Page, lps: [number, number, number]): Promise<{ x: number; y: number }> {
+  const cor = await canvasBox(page, 'view-coronal');
+  const pc = await project(page, 'coronal', lps);
+  await page.mouse.click(cor.x + pc.x, cor.y + pc.y);
+  const pa = await project(page, 'axial', lps);
+  await page.waitForSelector(`[data-testid="view-axial"][data-slice="${Math.round(pa.slice)}"]`, { state: 'attached', timeout: 10_000 });
+  return { x: pa.x, y: pa.y };
+}
+
+/** Wait until an element's data-state attribute has one of the given values; returns it. */
+export async function waitState(page: Page, testid: string, states: string[], timeout = 120_000): Promise<string> {
+  const sel = states.map((s) => `[data-testid="${testid}"][data-state="${s}"]`).join(', ');
+  await page.waitForSelector(sel, { timeout, state: 'attached' });
+  return (await page.getByTestId(testid).getAttribute('data-state')) ?? '';
+}
