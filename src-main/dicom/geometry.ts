@@ -11,6 +11,8 @@ export interface StackGeometry {
   steps: number[];
   /** Distance of each slice from the first along the k axis (mm). */
   sliceOffsetsMm: number[];
+  /** Each slice's ImagePositionPatient as stored: exact, including gantry-tilt shear. */
+  slicePositionsLps: Vec3[];
   tiltDeg: number;
   /** Set when steps differ: the usual step, and how far the mean-spacing grid would misplace slices. */
   uneven: { medianStepMm: number; maxMisplacementMm: number } | null;
@@ -137,7 +139,8 @@ export function stackGeometry(slices: SliceRef[], label: string): StackGeometry 
     direction,
   };
   const sliceOffsetsMm = unique.map((u) => Math.round(dot(sub(u.p, first), kAxis) * 1e4) / 1e4);
-  return { geometry, ordered: unique.map((u) => u.s), steps, sliceOffsetsMm, tiltDeg, uneven, warnings };
+  const slicePositionsLps = unique.map((u) => [...u.p] as Vec3);
+  return { geometry, ordered: unique.map((u) => u.s), steps, sliceOffsetsMm, slicePositionsLps, tiltDeg, uneven, warnings };
 }
 
 function maxMisplacement(steps: number[], mean: number): number {

@@ -112,6 +112,8 @@ export async function importDicomImpl(root: string, opts: ImportDicomOptions = {
       TransferSyntaxUID: h.transferSyntax,
       units: assembled.units,
       sliceOffsetsMm,
+      // Only when each volume slice IS a source slice (not after equalisation).
+      ...(ordered === geo.ordered ? { slicePositionsLps: geo.slicePositionsLps } : {}),
       ...(ordered !== geo.ordered ? { equalizedFromSlices: geo.ordered.length } : {}),
       ...(f0?.windowCenter !== undefined ? { windowCenter: f0.windowCenter } : {}),
       ...(f0?.windowWidth !== undefined ? { windowWidth: f0.windowWidth } : {}),

@@ -117,7 +117,10 @@ export async function buildSeg(
   // Uneven slice spacing: the importer keeps each slice's true offset along k.
   const offsets = meta.sliceOffsetsMm?.length === nz ? meta.sliceOffsetsMm : null;
   const kAxis: [number, number, number] = [labels.direction[6], labels.direction[7], labels.direction[8]];
-  const slicePosition = (k: number) => (offsets ? labels.originLps.map((o, a) => o + kAxis[a]! * offsets[k]!) : ijkToLps(labels, [0, 0, k]));
+  // Prefer the source's own positions: with gantry tilt they are sheared off the k axis.
+  const positions = meta.slicePositionsLps?.length === nz ? meta.slicePositionsLps : null;
+  const slicePosition = (k: number) =>
+    positions ? [...positions[k]!] : offsets ? labels.originLps.map((o, a) => o + kAxis[a]! * offsets[k]!) : ijkToLps(labels, [0, 0, k]);
   const uneven = offsets ? offsets.some((o, k) => Math.abs(o - k * labels.spacingMm[2]) > 1e-3) : false;
   const uid = () => dcmjs.data.DicomMetaDictionary.uid();
   const dimOrg = uid();

@@ -18,7 +18,8 @@ export async function loadCtSource(ctPath: string, signal?: AbortSignal): Promis
   if (isNiftiPath(ctPath)) return { ct: await readNifti(ctPath), dicom: null, warnings: [] };
   let r;
   try {
-    r = await importDicom(ctPath, { signal });
+    // A SEG must lie on the source's own slices: never the equalised resampling of uneven series.
+    r = await importDicom(ctPath, { signal, equalizeSpacing: false });
   } catch (e) {
     throw toAppError(e, 'DATA');
   }

@@ -74,6 +74,8 @@ export const DicomSourceMetadataSchema = z.object({
   gantryTiltDeg: z.number().optional(),
   /** True distance (mm) of each slice from the first along the k axis; differs from k*spacing when spacing is uneven. */
   sliceOffsetsMm: z.array(z.number()).optional(),
+  /** Exact ImagePositionPatient of each slice, when slices are the source's own (not equalised). */
+  slicePositionsLps: z.array(z.tuple([z.number(), z.number(), z.number()])).optional(),
   /** Set when uneven slices were resampled onto equal steps: how many original slices there were. */
   equalizedFromSlices: z.number().int().optional(),
 });

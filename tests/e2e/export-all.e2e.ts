@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhantomFixture } from '../../src-main/phantom/fixture.js';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { studyPhantom } from './fixtures.js';
-import { expectScreenshot, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, expectScreenshot, tempConfigDir, waitState } from './ui.js';
 
 /**
  * Export workflow: phantom study + label map + detected mitral ROI, every format from the Export
@@ -19,7 +19,7 @@ describe('export all formats (web mode, phantom)', () => {
   const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'cardioseg-e2e-export-')), 'out');
 
   beforeAll(async () => {
-    [phantom, app, browser] = await Promise.all([studyPhantom(), startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }), openBrowser()]);
+    await allSettledOrThrow([studyPhantom().then((p) => (phantom = p)), startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }).then((a) => (app = a)), openBrowser().then((b) => (browser = b))]);
     const { page } = browser;
     await page.goto(app.url);
     await page.getByTestId('path-input').fill(phantom.dicomDir);

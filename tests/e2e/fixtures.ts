@@ -67,9 +67,15 @@ const run = promisify(execFile);
 export async function tinyModel(): Promise<string> {
   const dir = path.join(CACHE_DIR, 'e2e-tiny-model');
   if (existsSync(path.join(dir, 'plans.json'))) return dir;
-  await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'cardioseg.mjs'), 'train', '--data', 'synthetic:patients=3,size=32,slices=4', '--out', dir, '--epochs', '2', '--batch', '4', '--size', '32'], {
-    cwd: REPO_ROOT,
-    timeout: 120_000,
-  });
+  try {
+    await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'cardioseg.mjs'), 'train', '--data', 'synthetic:patients=3,size=32,slices=4', '--out', dir, '--epochs', '2', '--batch', '4', '--size', '32'], {
+      cwd: REPO_ROOT,
+      timeout: 120_000,
+    });
+  } catch (e) {
+    // Two epochs cannot pass the quality gate and the CLI says so with a non-zero exit; the model
+    // folder is still complete, which is all the UI tests need.
+    if (!existsSync(path.join(dir, 'plans.json'))) throw e;
+  }
   return dir;
 }

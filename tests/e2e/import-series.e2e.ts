@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
-import { box, canvasPixel, expectScreenshot, lpsAt, renderWindowCounts, tempConfigDir, waitState } from './ui.js';
+import { openBrowser, screenshotPath, startWebApp, type Browser, type WebApp } from './browser.js';
+import { allSettledOrThrow, box, canvasPixel, expectScreenshot, lpsAt, renderWindowCounts, tempConfigDir, waitState } from './ui.js';
 import { dataPath, hasShared } from '../helpers/paths.js';
 
 const PHILIPS = dataPath('dicom', 'dcm_qa_ct', 'In', 'Philips');
@@ -20,7 +20,7 @@ describe.skipIf(!hasShared)('import a series (web mode, real services, Debian Ch
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }), openBrowser()]);
+    await allSettledOrThrow([startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }).then((a) => (app = a)), openBrowser().then((b) => (browser = b))]);
     browser.page.on('console', (m) => {
       if (m.type() === 'error' || /WebGL contexts/i.test(m.text())) consoleErrors.push(m.text());
     });
@@ -171,5 +171,20 @@ describe.skipIf(!hasShared)('import a series (web mode, real services, Debian Ch
     expect(last.canvases).toBe(first.canvases);
     // The CT itself (14 MB) lives in the store; 20 cycles may not add more than a few MB.
     expect(heap1 - heap0).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('shows the gantry tilt and uneven spacing of the GE series as warnings in the viewer', async () => {
+    const { page } = browser;
+    await page.getByTestId('tab-open').click();
+    await page.getByTestId('path-input').fill(dataPath('dicom', 'dcm_qa_ct', 'In', 'GE'));
+    await page.getByTestId('scan-button').click();
+    expect(await waitState(page, 'scan-status', ['done', 'error'])).toBe('done');
+    await page.getByTestId('open-series').click();
+    await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
+    const warnings = (await page.getByTestId('load-warnings').textContent()) ?? '';
+    expect(warnings).toMatch(/tilt/i);
+    expect(warnings).toMatch(/18\.5/);
+    expect(warnings).toMatch(/spacing|gap/i);
+    await page.screenshot({ path: screenshotPath('import-series-ge-warnings') });
   });
 });

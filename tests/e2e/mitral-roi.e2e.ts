@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhantomFixture } from '../../src-main/phantom/fixture.js';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { studyPhantom } from './fixtures.js';
-import { canvasBox, canvasPixel, expectScreenshot, project, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, canvasBox, canvasPixel, expectScreenshot, project, tempConfigDir, waitState } from './ui.js';
 
 const centre = async (text: string | null): Promise<number[]> => (text ?? '').replace(/[^\d.,\s-]/g, '').split(',').map((v) => Number.parseFloat(v));
 
@@ -19,7 +19,7 @@ describe('mitral ROI (web mode, phantom)', () => {
   const configDir = tempConfigDir();
 
   beforeAll(async () => {
-    [phantom, app, browser] = await Promise.all([studyPhantom(), startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }), openBrowser()]);
+    await allSettledOrThrow([studyPhantom().then((p) => (phantom = p)), startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }).then((a) => (app = a)), openBrowser().then((b) => (browser = b))]);
     const { page } = browser;
     await page.goto(app.url);
     await page.getByTestId('path-input').fill(phantom.dicomDir);

@@ -6,7 +6,7 @@ import type { Vec3 } from '../../src-shared/volume/volume.js';
 import type { Page } from 'playwright-core';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { interiorPoints, studyPhantom, tinyModel } from './fixtures.js';
-import { canvasPixel, expectScreenshot, showInAxial, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, canvasPixel, expectScreenshot, showInAxial, tempConfigDir, waitState } from './ui.js';
 
 /**
  * Segmentation workflow on a generated cardiac phantom: run the model from the UI (progress,
@@ -24,7 +24,12 @@ describe('segment and review (web mode, phantom)', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    [phantom, modelDir, app, browser] = await Promise.all([studyPhantom(), tinyModel(), startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }), openBrowser()]);
+    await allSettledOrThrow([
+      studyPhantom().then((p) => (phantom = p)),
+      tinyModel().then((m) => (modelDir = m)),
+      startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }).then((a) => (app = a)),
+      openBrowser().then((b) => (browser = b)),
+    ]);
     points = await interiorPoints(phantom.labelsPath);
     browser.page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshotPath, startWebApp, type Browser, type WebApp } from './browser.js';
-import { expectScreenshot, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, expectScreenshot, tempConfigDir, waitState } from './ui.js';
 import { tinyModel } from './fixtures.js';
 
 /**
@@ -18,7 +18,7 @@ describe('train a small model (web mode)', () => {
   const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'cardioseg-e2e-train-')), 'run');
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }), openBrowser()]);
+    await allSettledOrThrow([startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }).then((a) => (app = a)), openBrowser().then((b) => (browser = b))]);
   });
   afterAll(async () => {
     await browser?.close();

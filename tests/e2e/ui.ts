@@ -8,6 +8,17 @@ import { screenshotPath } from './browser.js';
 
 export const BASELINE_DIR = path.join(REPO_ROOT, 'tests', 'e2e', 'baselines');
 
+/**
+ * Like Promise.all, but waits for every promise before throwing the first failure, so a failed
+ * fixture never leaves a started server or browser that afterAll cannot see (and so cannot stop).
+ */
+export async function allSettledOrThrow<T extends readonly unknown[]>(ps: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const rs = await Promise.allSettled(ps as readonly Promise<unknown>[]);
+  const failed = rs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return rs.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** A fresh config dir per run so recent studies and work folders never touch the user's. */
 export function tempConfigDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'cardioseg-e2e-config-'));

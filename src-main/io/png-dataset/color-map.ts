@@ -80,3 +80,40 @@ export function colorLookup(map: ColorMap): Map<number, number> {
   for (const e of map.entries) m.set((e.rgb[0] << 16) | (e.rgb[1] << 8) | e.rgb[2], CLASS_ID[e.classKey] as number);
   return m;
 }
+
+/** Dataset class names (lower case) -> product class keys, for swatch folders. */
+const NAME_TO_KEY: Record<string, string> = {
+  background: 'background',
+  myocardium: 'background',
+  'left ventricle': 'left_ventricle',
+  'right ventricle': 'right_ventricle',
+  'left atrium': 'left_atrium',
+  'right atrium': 'right_atrium',
+  aorta: 'ascending_aorta',
+  'ascending aorta': 'ascending_aorta',
+  'descending aorta': 'descending_aorta',
+  'pulmonary artery': 'pulmonary_artery',
+  'vena cava': 'vena_cava',
+};
+
+/**
+ * Build a map from a `color_class_mapping/` folder of swatches (`<class name>.png`, one flat
+ * colour each), as ImageCHD-style exports ship. Names outside the table are an error naming them.
+ */
+export async function colorMapFromSwatches(dir: string, name: string): Promise<ColorMap> {
+  const { readdir } = await import('node:fs/promises');
+  const { default: sharp } = await import('sharp');
+  const path = await import('node:path');
+  const files = (await readdir(dir)).filter((f) => f.toLowerCase().endsWith('.png')).sort();
+  const unknown = files.map((f) => f.replace(/\.png$/i, '').toLowerCase()).filter((n) => NAME_TO_KEY[n] === undefined);
+  if (unknown.length) throw new AppError('DATA', `Unknown class name(s) in ${dir}: ${unknown.join(', ')}`, { known: Object.keys(NAME_TO_KEY) });
+  const entries: ColorMap['entries'] = [];
+  for (const f of files) {
+    const label = f.replace(/\.png$/i, '').toLowerCase();
+    const { data } = await sharp(path.join(dir, f)).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    entries.push({ rgb: [data[0] as number, data[1] as number, data[2] as number], label, classKey: NAME_TO_KEY[label] as string });
+  }
+  const labels = new Set(entries.map((e) => e.label));
+  const flags = [...(labels.has('aorta') ? [AORTA_NOT_SPLIT] : []), ...(labels.has('vena cava') ? [] : [NO_VENA_CAVA])];
+  return ColorMapSchema.parse({ format: 'cardioseg-colormap/1', name, entries, flags });
+}

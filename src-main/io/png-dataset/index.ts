@@ -1,7 +1,9 @@
 import { AppError, type Warning } from '../../../src-shared/errors.js';
 import type { PngDatasetInfo } from '../../../src-shared/contract/dicom.contract.js';
 import { yieldToLoop } from '../../util/abort.js';
-import { BUILTIN_COLOR_MAPS, loadColorMap, type ColorMap } from './color-map.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { BUILTIN_COLOR_MAPS, colorMapFromSwatches, loadColorMap, type ColorMap } from './color-map.js';
 import { listPngDataset, readColorMask, readGreyPng, type PngSliceRef } from './read.js';
 
 export * from './color-map.js';
@@ -22,18 +24,24 @@ export interface LoadPngDatasetOptions {
   signal?: AbortSignal;
 }
 
-async function resolveMap(root: string, m: string | ColorMap | undefined): Promise<ColorMap> {
+/** Explicit map, else a built-in one named like the folder, else the folder's colour swatches. */
+export async function resolveColorMap(root: string, m?: string | ColorMap): Promise<ColorMap> {
   if (m && typeof m !== 'string') return m;
   if (m) return loadColorMap(m);
   const base = root.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
   const builtin = BUILTIN_COLOR_MAPS[base];
-  if (!builtin) throw new AppError('VALIDATION', `No colour map given for ${root} and no built-in map named "${base}" (built-in: ${Object.keys(BUILTIN_COLOR_MAPS).join(', ')})`);
-  return builtin;
+  if (builtin) return builtin;
+  const swatches = path.join(root, 'color_class_mapping');
+  if (existsSync(swatches)) return colorMapFromSwatches(swatches, base);
+  throw new AppError(
+    'VALIDATION',
+    `No colour map given for ${root}: no built-in map named "${base}" (built-in: ${Object.keys(BUILTIN_COLOR_MAPS).join(', ')}) and no color_class_mapping/ folder`,
+  );
 }
 
 /** Read image slices and masks (as class ids), never resizing either; sizes must match. */
 export async function loadPngDataset(root: string, opts: LoadPngDatasetOptions = {}): Promise<{ slices: PngSlice[]; colorMap: ColorMap; warnings: Warning[] }> {
-  const map = await resolveMap(root, opts.colorMap);
+  const map = await resolveColorMap(root, opts.colorMap);
   const listing = await listPngDataset(root);
   const warnings: Warning[] = listing.unmatched.map((f) => ({ code: 'PNG_NAME', message: `${f} is not named <patient>_<slice>.png; skipped`, file: f }));
   const out: PngSlice[] = [];

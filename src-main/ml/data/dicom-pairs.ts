@@ -8,6 +8,7 @@ import { AppError } from '../../../src-shared/errors.js';
 import type { VolumeGeometry } from '../../../src-shared/volume/volume.js';
 import { importDicom } from '../../dicom/index.js';
 import { readNifti } from '../../io/nifti/index.js';
+import { reorientationOf, toCanonical } from '../orientation.js';
 import { applyCodeMap, volumeSlices } from '../preprocess.js';
 import type { LoadedDataset, TrainingCase } from './cases.js';
 
@@ -31,9 +32,13 @@ export async function loadDicomPairs(spec: Extract<TrainingDatasetSpec, { kind: 
   const cases: TrainingCase[] = [];
   const seen = new Set<number>([0]);
   for (const [i, pair] of spec.pairs.entries()) {
-    const { volume } = await importDicom(pair.series, pair.seriesUid ? { seriesUid: pair.seriesUid } : {});
-    const lab = await readNifti(pair.label);
-    assertSameGrid(volume, lab, pair.label);
+    const { volume: rawVolume } = await importDicom(pair.series, pair.seriesUid ? { seriesUid: pair.seriesUid } : {});
+    const rawLab = await readNifti(pair.label);
+    assertSameGrid(rawVolume, rawLab, pair.label);
+    // Sagittal/coronal acquisitions: the same canonical storage order as inference.
+    const r = reorientationOf(rawVolume.direction);
+    const volume = { ...toCanonical(rawVolume, r), metadata: rawVolume.metadata };
+    const lab = toCanonical(rawLab, r);
     const ids = applyCodeMap(lab.data, codeMap);
     for (const v of new Set(ids)) seen.add(v);
     const n = volume.dims[0] * volume.dims[1];

@@ -4,6 +4,7 @@ import type { TrainingDatasetSpec } from '../../../src-shared/contract/training.
 import { AppError } from '../../../src-shared/errors.js';
 import { readNifti } from '../../io/nifti/index.js';
 import { NUM_CLASSES } from '../../../src-shared/classes.js';
+import { reorientationOf, toCanonical } from '../orientation.js';
 import { applyCodeMap, volumeSlices } from '../preprocess.js';
 import type { LoadedDataset, TrainingCase } from './cases.js';
 
@@ -12,8 +13,13 @@ export async function loadNiftiPairs(spec: Extract<TrainingDatasetSpec, { kind: 
   const cases: TrainingCase[] = [];
   const labeled = new Set<number>([0]);
   for (const [i, pair] of spec.pairs.entries()) {
-    const [img, lab] = await Promise.all([readNifti(pair.image), readNifti(pair.label)]);
-    if (img.dims.join() !== lab.dims.join()) throw new AppError('DATA', `Label dims ${lab.dims} differ from image dims ${img.dims}`, { pair });
+    const [rawImg, rawLab] = await Promise.all([readNifti(pair.image), readNifti(pair.label)]);
+    if (rawImg.dims.join() !== rawLab.dims.join()) throw new AppError('DATA', `Label dims ${rawLab.dims} differ from image dims ${rawImg.dims}`, { pair });
+    // Train on the same canonical LPS storage order inference uses, or a RAS-stored NIfTI set
+    // would teach the network a mirror image (left and right structures swapped).
+    const r = reorientationOf(rawImg.direction);
+    const img = toCanonical(rawImg, r);
+    const lab = toCanonical(rawLab, r);
     const ids = applyCodeMap(lab.data, codeMap);
     for (const v of new Set(ids)) labeled.add(v);
     const n = img.dims[0] * img.dims[1];

@@ -4,7 +4,7 @@ import type { Progress } from '../../../src-shared/rpc/define.js';
 import type { Mat3, Vec3, Volume } from '../../../src-shared/volume/volume.js';
 import { defaultPlans } from '../plans.js';
 import type { SliceEngine } from './engines.js';
-import { reorientationOf, toCanonical } from './orientation.js';
+import { reorientationOf, toCanonical } from '../orientation.js';
 import { segmentVolume } from './segment-volume.js';
 
 /**

@@ -14,7 +14,7 @@ import { yieldToLoop } from '../../util/abort.js';
 import type { Plans, SourceKind } from '../plans.js';
 import { preprocessSlices, resizeNearest, volumeSlices } from '../preprocess.js';
 import type { SliceEngine } from './engines.js';
-import { fromCanonical, reorientationOf, toCanonical } from './orientation.js';
+import { fromCanonical, reorientationOf, toCanonical } from '../orientation.js';
 import { postprocessLabels, type Connectivity, type PostprocessStats } from './postprocess.js';
 
 export interface SegmentVolumeOptions {

@@ -44,7 +44,9 @@ describe('training worker', () => {
       },
     });
     const { value: err, stallMs } = await maxStall(first.result);
-    expect(stallMs).toBeLessThan(250);
+    // One training step of this model takes seconds on the main thread; on a loaded 2-core CI
+    // box scheduler hiccups alone reach ~250 ms, so the bound separates the two cases.
+    expect(stallMs).toBeLessThan(1000);
     expect(isAppError(err) && err.code).toBe('ABORTED');
     const state = await readCheckpointState(outDir);
     expect(state).not.toBeNull();

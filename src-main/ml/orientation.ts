@@ -6,8 +6,8 @@
  * could swap left and right structures. Only axis permutations and flips: every voxel keeps
  * its value, and `fromCanonical` is the exact inverse. Identity (the usual DICOM case) copies nothing.
  */
-import type { Mat3, Vec3, Volume, VoxelArray } from '../../../src-shared/volume/volume.js';
-import { ijkToLps } from '../../../src-shared/volume/affine.js';
+import type { Mat3, Vec3, Volume, VoxelArray } from '../../src-shared/volume/volume.js';
+import { ijkToLps } from '../../src-shared/volume/affine.js';
 
 export interface Reorientation {
   /** perm[x] = source axis that becomes canonical axis x; flip[x] = it runs backwards. */
