@@ -8,7 +8,19 @@ const r = (p: string) => path.resolve(import.meta.dirname, p);
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { outDir: r('out/main'), rollupOptions: { input: { index: r('src-main/electron/main.ts') } } },
+    build: {
+      outDir: r('out/main'),
+      rollupOptions: {
+        // Worker entries are bundled beside index.js under the names src-main/util/worker.ts expects.
+        input: {
+          index: r('src-main/electron/main.ts'),
+          'train-worker': r('src-main/ml/train/worker-entry.ts'),
+          'infer-worker': r('src-main/ml/infer/worker-entry.ts'),
+          'transfer-worker': r('src-main/ml/transfer/worker-entry.ts'),
+          'decode-worker': r('src-main/dicom/decode-worker.ts'),
+        },
+      },
+    },
   },
   preload: {
     plugins: [externalizeDepsPlugin()],

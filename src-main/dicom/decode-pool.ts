@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError, deserializeError, type SerializedError } from '../../src-shared/errors.js';
 import type { DecodeTask } from './decode-worker.js';
 import type { DicomHeader } from './header.js';
 import type { StoredArray } from './pixels.js';
+import { spawnWorker } from '../util/worker.js';
 
 /**
  * Decode files in worker threads: JPEG 2000 and friends are CPU-bound WASM, so cores add up, and
@@ -19,20 +17,6 @@ interface Slot {
 }
 type Result = { id: number; frames?: StoredArray[]; error?: SerializedError };
 
-const here = fileURLToPath(import.meta.url);
-
-/** Worker bootstrap: from sources, load tsx first (the CLI registers it in-process only). */
-function spawn(): Worker {
-  const jsEntry = here.replace(/decode-pool\.(ts|js|mjs)$/, 'decode-worker.js');
-  if (!here.endsWith('.ts') && existsSync(jsEntry)) return new Worker(jsEntry);
-  const tsEntry = here.replace(/decode-pool\.ts$/, 'decode-worker.ts');
-  // require.resolve finds tsx's CJS build, whose register() cannot run in a worker; use the ESM twin.
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const esm = cjs.replace(/\.cjs$/, '.mjs');
-  const tsxApi = pathToFileURL(existsSync(esm) ? esm : cjs).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(tsEntry).href)}); });`;
-  return new Worker(code, { eval: true });
-}
 
 export class DecodePool {
   private slots: Slot[] = [];
@@ -46,7 +30,7 @@ export class DecodePool {
   ) {}
 
   private addSlot(): Slot {
-    const slot: Slot = { worker: spawn(), busy: false };
+    const slot: Slot = { worker: spawnWorker('decode'), busy: false };
     slot.worker.unref();
     slot.worker.on('message', (m: Result | 'pong') => {
       if (m === 'pong') return;

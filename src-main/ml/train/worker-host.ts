@@ -3,12 +3,9 @@
  * cancel (finishes the current batch, keeps the last checkpoint) and a hard terminate.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { BatchEvent, EpochEvent, TrainingResult } from '../../../src-shared/contract/training.contract.js';
 import { AppError, abortError, deserializeError, type SerializedError } from '../../../src-shared/errors.js';
+import { spawnWorker } from '../../util/worker.js';
 
 export type WorkerOut =
   | { type: 'batch'; event: BatchEvent }
@@ -25,27 +22,13 @@ export interface TrainingHandle {
   terminate(): Promise<void>;
 }
 
-/**
- * Sources run through tsx (CLI, tests, dev): `execArgv: ['--import', 'tsx']` does not reach a
- * worker's entry module on Node 20, so a tiny eval'd bootstrap registers tsx and then imports
- * the .ts entry. A build ships worker-entry.js beside this file and needs no loader.
- */
-function spawnWorker(workerData: unknown): Worker {
-  const ts = new URL('./worker-entry.ts', import.meta.url);
-  if (import.meta.url.endsWith('.ts') && existsSync(fileURLToPath(ts))) {
-    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-    const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`;
-    return new Worker(boot, { eval: true, workerData });
-  }
-  return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData });
-}
 
 export function startTrainingWorker(
   input: unknown,
   opts: { onBatch?(e: BatchEvent): void; onEpoch?(e: EpochEvent): void; signal?: AbortSignal; runId?: string } = {},
 ): TrainingHandle {
   const runId = opts.runId ?? randomUUID();
-  const worker = spawnWorker({ input, runId });
+  const worker = spawnWorker('train', { workerData: { input, runId } });
   let terminated = false;
   let settled = false;
   const result = new Promise<TrainingResult>((resolve, reject) => {

@@ -2,29 +2,15 @@
  * `transfer.train` in a worker_threads worker, so TensorFlow.js never blocks the main event loop.
  * Messages out: progress | done | error; in: cancel (stops after the current batch).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { TransferTrainOutput } from '../../../src-shared/contract/transfer.contract.js';
 import { AppError, deserializeError, type SerializedError } from '../../../src-shared/errors.js';
 import type { Progress } from '../../../src-shared/rpc/define.js';
+import { spawnWorker } from '../../util/worker.js';
 
 export type TransferWorkerOut = { type: 'progress'; progress: Progress } | { type: 'done'; result: TransferTrainOutput } | { type: 'error'; error: SerializedError };
 
-/** From sources (tsx) a tiny eval'd bootstrap registers tsx first; a build ships worker-entry.js. */
-function spawn(workerData: unknown): Worker {
-  const ts = new URL('./worker-entry.ts', import.meta.url);
-  if (import.meta.url.endsWith('.ts') && existsSync(fileURLToPath(ts))) {
-    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-    const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`;
-    return new Worker(boot, { eval: true, workerData });
-  }
-  return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData });
-}
-
 export function runTransferInWorker(input: unknown, opts: { signal?: AbortSignal; progress?: (p: Progress) => void } = {}): Promise<TransferTrainOutput> {
-  const worker = spawn({ input });
+  const worker = spawnWorker('transfer', { workerData: { input } });
   const cancel = () => worker.postMessage({ type: 'cancel' });
   return new Promise<TransferTrainOutput>((resolve, reject) => {
     let settled = false;
