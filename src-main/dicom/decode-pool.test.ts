@@ -36,6 +36,22 @@ describe.skipIf(!hasShared)('decode pool (worker threads)', () => {
     }
   });
 
+  it('decodes 12-bit lossy JPEG (itk-wasm in a worker) exactly like the main thread', async () => {
+    const pool = new DecodePool(1, 60_000);
+    pools.push(pool);
+    await pool.start();
+    const f = path.join(dataPath('dicom', 'ct-transfer-syntaxes', 'testImages'), 'CT0012.fragmented_no_bot_jpeg_baseline.51.dcm');
+    const ds = parseDicomBytes(readFileSync(f), { headerOnly: false });
+    const h = extractHeader(ds, f);
+    const viaPool = await pool.decode(f, h, [0, 1]);
+    expect(viaPool).toHaveLength(2);
+    for (const k of [0, 1]) {
+      const local = await decodeStoredFrame(ds, h, k);
+      expect(viaPool[k]?.length).toBe(h.rows * h.columns);
+      expect(Array.from(viaPool[k]!)).toEqual(Array.from(local));
+    }
+  });
+
   it('a decode that overruns its time bound is ended (worker terminated) with an AppError naming the file', async () => {
     const pool = new DecodePool(1, 1);
     pools.push(pool);

@@ -1,6 +1,7 @@
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
 import { AppError, toAppError } from '../../src-shared/errors.js';
 import type { DicomHeader } from './header.js';
+import { decodeJpeg12 } from './jpeg12.js';
 import { decodeHtj2k, decodeJ2k, decodeJpeg8, decodeJpegLossless, decodeJpegLs, decodeRle, jpegFrameHeader, type Decoded } from './codecs.js';
 import { PIXEL_DATA, TS } from './parse.js';
 
@@ -139,6 +140,10 @@ export async function decodeStoredFrame(ds: DataSet, h: DicomHeader, frame: numb
   } else if (JPEG_LOSSY.has(ts)) {
     const sof = jpegFrameHeader(raw);
     if (!sof) throw new AppError('DATA', `${syntaxName(ts)}: no JPEG frame header in the pixel data`);
+    if (sof.precision === 12) {
+      const v = await decodeJpeg12(raw, h);
+      return finish(maskStored(v, Math.min(h.bitsStored, 12), 16, signed), npx);
+    }
     if (sof.precision > 8) {
       throw new AppError('UNSUPPORTED', `${syntaxName(ts)} with ${sof.precision}-bit samples cannot be decoded exactly by the installed codecs; convert the series (e.g. gdcmconv --raw) or export it uncompressed`, { transferSyntax: ts });
     }
@@ -156,6 +161,10 @@ export async function decodeStoredFrame(ds: DataSet, h: DicomHeader, frame: numb
   } else {
     throw new AppError('UNSUPPORTED', `Transfer syntax ${syntaxName(ts)} is not supported`, { transferSyntax: ts });
   }
+  return finish(out, npx);
+}
+
+function finish(out: StoredArray, npx: number): StoredArray {
   if (out.length < npx) throw new AppError('DATA', `Decoded frame has ${out.length} samples, expected ${npx}`);
   return out.length === npx ? out : out.subarray(0, npx);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AppError, toAppError, type Warning } from '../../src-shared/errors.js';
 import type { Progress } from '../../src-shared/rpc/define.js';
 import { yieldToLoop } from '../util/abort.js';
+import { isDicomdirName, readDicomdir } from './dicomdir.js';
 import { extractHeader, type DicomHeader } from './header.js';
 import { PIXEL_DATA, parseDicomBytes } from './parse.js';
 
@@ -113,12 +114,22 @@ export function looksLikeDicom(b: Uint8Array): boolean {
 
 /** Read the headers of every file under `root` (a folder, recursively, or one file). */
 export async function scanFiles(root: string, opts: ScanOptions = {}): Promise<ScanFilesResult> {
-  const files = await listFiles(root, opts);
+  const walked = await listFiles(root, opts);
   const warnings: Warning[] = [];
   const headers: DicomHeader[] = [];
   let skipped = 0;
   let done = 0;
   let usedDicomdir = false;
+  // DICOMDIR is honoured, not trusted: what it lists is added to what the walk found (a file it
+  // misses is still imported), and what it lists but is not there becomes a warning.
+  const fileSet = new Set(walked);
+  for (const dir of walked.filter(isDicomdirName)) {
+    const refs = await readDicomdir(dir);
+    if (refs.files.length) usedDicomdir = true;
+    warnings.push(...refs.warnings);
+    for (const f of refs.files) fileSet.add(f);
+  }
+  const files = [...fileSet];
   const concurrency = Math.max(1, opts.concurrency ?? 8);
   const timeout = opts.fileTimeoutMs ?? 10_000;
   let next = 0;
@@ -133,8 +144,7 @@ export async function scanFiles(root: string, opts: ScanOptions = {}): Promise<S
           // Files named like DICOM that do not look like it deserve a word; others are just counted.
           if (DICOM_EXT.test(file)) warnings.push({ code: 'NOT_DICOM', message: 'Named like a DICOM file but has no DICOM header; skipped', file });
         }
-        else if (h.isDicomdir) usedDicomdir = true;
-        else headers.push(h);
+        else if (!h.isDicomdir) headers.push(h);
       } catch (e) {
         skipped++;
         warnings.push({ code: 'UNREADABLE_FILE', message: toAppError(e, 'DATA').message, file });

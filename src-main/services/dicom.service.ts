@@ -5,6 +5,7 @@ import type { VoxelArray } from '../../src-shared/volume/volume.js';
 import { importDicom, scanDicom } from '../dicom/index.js';
 import { readNiftiDetailed } from '../io/nifti/index.js';
 import { inspectPngDataset } from '../io/png-dataset/index.js';
+import { seriesThumbnail } from '../dicom/thumbnail.js';
 
 const isNifti = (p: string): boolean => /\.nii(\.gz)?$/i.test(p);
 
@@ -31,6 +32,9 @@ export function createDicomService(): ServiceImpl<Contract['dicom']> {
       ctx.progress({ stage: 'read', done: 1, total: 1 });
       const volume = { ...n.volume, data: wire(n.volume.data), metadata: { ...n.volume.metadata, source: 'nifti', transform: n.transform, file: input.path } };
       return { format: 'nifti' as const, volume, series: [], chosen: null, warnings: n.warnings };
+    },
+    async thumbnail({ path, seriesId, size }, { signal }) {
+      return seriesThumbnail(path, seriesId, { size, signal });
     },
     async inspectPngDataset({ path, colorMapPath, maxSlices }, { signal }) {
       return inspectPngDataset(path, { colorMap: colorMapPath, maxSlices, signal });

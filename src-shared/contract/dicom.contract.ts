@@ -142,6 +142,18 @@ export const dicomContract = service({
       input: LoadInput,
       output: LoadResultSchema,
     }),
+    thumbnail: method({
+      summary: 'A PNG thumbnail of the middle image of one scanned stack (its window; soft tissue for CT without one)',
+      input: z.object({ path: PathSchema, seriesId: z.string().min(1), size: z.number().int().min(16).max(512).optional() }),
+      output: z.object({
+        /** PNG bytes, fitted into size x size (default 96) keeping the physical aspect ratio. */
+        png: z.instanceof(Uint8Array),
+        width: z.number().int(),
+        height: z.number().int(),
+        /** Which image of the stack (position order) was drawn. */
+        sliceIndex: z.number().int(),
+      }),
+    }),
     inspectPngDataset: method({
       summary: 'Check a PNG slice + colour-mask dataset (patients, sizes, classes; unknown colours fail)',
       input: z.object({ path: PathSchema, colorMapPath: PathSchema.optional(), maxSlices: z.number().int().positive().optional() }),

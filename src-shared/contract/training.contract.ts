@@ -13,7 +13,12 @@ export const TrainingDatasetSpec = z.discriminatedUnion('kind', [
     codeMap: z.record(z.string(), z.number().int().min(0)).optional(),
     id: z.string().optional(),
   }),
-  /** DICOM CT series + a label volume (NIfTI) on the same voxel grid, one patient per pair. */
+  /**
+   * DICOM CT series + a label, one patient per pair. The label is a NIfTI volume on the CT's voxel
+   * grid (codeMap keys: its label values), or a DICOM SEG (.dcm) of that series whose frames are
+   * placed by ReferencedSOPInstanceUID (else ImagePositionPatient) and whose segments map to
+   * classes by SNOMED type code (codeMap keys: segment numbers; an unmapped segment is an error).
+   */
   z.object({
     kind: z.literal('dicom'),
     pairs: z.array(z.object({ series: PathSchema, label: PathSchema, seriesUid: z.string().optional(), patientId: z.string().optional() })).min(1),

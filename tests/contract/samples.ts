@@ -136,6 +136,14 @@ export const samples: Samples = {
       input: async () => ({ path: (await import('../helpers/paths.js')).dataPath('dicom', 'siemens-abdomen-j2k', 'example_seg_dicom.nii.gz') }),
       check: (o) => expect(o.format === 'nifti' && o.volume.dims.join() === '512,512,20', 'NIfTI label map loads'),
     },
+    thumbnail: {
+      input: async () => {
+        const root = (await import('../helpers/paths.js')).dataPath('dicom', 'dcm_qa_ct', 'In', 'Philips');
+        const scan = (await import('../../src-main/dicom/index.js')).scanDicom;
+        return { path: root, seriesId: (await scan(root)).result.mainId ?? 'none', size: 64 };
+      },
+      check: (o) => expect(o.png instanceof Uint8Array && o.png[1] === 0x50 && o.width === 64 && o.height === 64 && o.sliceIndex === 14, 'Philips main CT thumbnail is a 64x64 PNG of slice 14'),
+    },
     inspectPngDataset: {
       input: async () => ({ path: (await import('../helpers/paths.js')).dataPath('png', 'chd-imagechd'), maxSlices: 2 }),
       check: (o) => expect(o.sliceCount === 2 && o.patients.length >= 1 && o.width === 512, 'PNG dataset inspected'),

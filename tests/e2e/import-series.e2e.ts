@@ -21,6 +21,13 @@ describe.skipIf(!hasShared)('import a series (web mode, real services, Debian Ch
 
   beforeAll(async () => {
     await allSettledOrThrow([startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }).then((a) => (app = a)), openBrowser().then((b) => (browser = b))]);
+    // Track blob: URLs the page creates and revokes (CSP blocks fetching them to probe instead).
+    await browser.page.addInitScript(`(() => {
+      const live = new Set(); const create = URL.createObjectURL.bind(URL); const revoke = URL.revokeObjectURL.bind(URL);
+      window.__liveBlobUrls = live;
+      URL.createObjectURL = (o) => { const u = create(o); live.add(u); return u; };
+      URL.revokeObjectURL = (u) => { live.delete(u); revoke(u); };
+    })()`);
     browser.page.on('console', (m) => {
       if (m.type() === 'error' || /WebGL contexts/i.test(m.text())) consoleErrors.push(m.text());
     });
@@ -58,6 +65,17 @@ describe.skipIf(!hasShared)('import a series (web mode, real services, Debian Ch
     const recentFile = path.join(configDir, 'recent-studies.json');
     expect(existsSync(recentFile)).toBe(true);
     expect(JSON.parse(readFileSync(recentFile, 'utf8'))[0].path).toBe(PHILIPS);
+    // Thumbnails load after the list: the main CT's and the localizer's are decoded images.
+    const mainImg = main.getByTestId('series-thumb-img');
+    await mainImg.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await mainImg.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    expect(await mainImg.getAttribute('src')).toMatch(/^blob:/);
+    const locImg = page.locator('[data-testid="series-row"]', { hasText: 'localizer' }).first().getByTestId('series-thumb-img');
+    await locImg.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await locImg.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    // Every thumbnail settled (drawn or failed) before the screenshot, so it is stable.
+    await page.waitForSelector('[data-testid="series-thumb"][data-state="loading"]', { state: 'detached', timeout: 30_000 });
+    expect(await page.locator('[data-testid="series-thumb"][data-state="error"]').count()).toBe(0);
     await expectScreenshot(page, 'import-series-open');
   });
 
@@ -176,9 +194,16 @@ describe.skipIf(!hasShared)('import a series (web mode, real services, Debian Ch
   it('shows the gantry tilt and uneven spacing of the GE series as warnings in the viewer', async () => {
     const { page } = browser;
     await page.getByTestId('tab-open').click();
+    const oldThumb = page.getByTestId('series-thumb-img').first();
+    await oldThumb.waitFor({ state: 'visible', timeout: 30_000 });
+    const oldUrl = (await oldThumb.getAttribute('src')) ?? '';
+    const live = (u: string) => page.evaluate<boolean>(`window.__liveBlobUrls.has(${JSON.stringify(u)})`);
+    expect(await live(oldUrl)).toBe(true);
     await page.getByTestId('path-input').fill(dataPath('dicom', 'dcm_qa_ct', 'In', 'GE'));
     await page.getByTestId('scan-button').click();
     expect(await waitState(page, 'scan-status', ['done', 'error'])).toBe('done');
+    // The Philips list is gone, and so are its thumbnails' blob URLs.
+    expect(await live(oldUrl)).toBe(false);
     await page.getByTestId('open-series').click();
     await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
     const warnings = (await page.getByTestId('load-warnings').textContent()) ?? '';

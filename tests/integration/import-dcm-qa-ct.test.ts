@@ -56,6 +56,9 @@ describe.skipIf(!hasShared)('dcm_qa_ct', () => {
     // 28 axial + 1 localizer + 6 secondary captures; DICOMDIR/DIRFILEs are recognised, not images.
     expect(scan.result.dicomFiles).toBe(35);
     expect(scan.result.usedDicomdir).toBe(true);
+    // This copy lacks the second study's directory file the DICOMDIR lists: named, not fatal.
+    const missing = scan.result.warnings.filter((w) => w.code === 'DICOMDIR_MISSING_FILES');
+    expect(missing.map((w) => w.message).join('\n')).toContain('S21610/DIRFILE');
 
     const r = await importDicom(folder);
     expect(r.chosen.id).toBe(main?.id);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeDicomBytes } from '../../src-main/dicom/file.js';
 import { importDicom, scanDicom } from '../../src-main/dicom/index.js';
+import { parseDicomBytes } from '../../src-main/dicom/parse.js';
 import { isAppError } from '../../src-shared/errors.js';
 import { dataPath, hasShared } from '../helpers/paths.js';
 import { rng, cleanupTmpDirs, tmpDir } from './import-fixtures.js';
@@ -80,6 +81,36 @@ describe.skipIf(!hasShared)('fuzz: corrupted and truncated copies of real files'
     expect(worstMs).toBeLessThan(5000);
     // The uncorrupted sources still decode: no codec was left broken by an aborted instance.
     for (const s of sources) await expect(decodeDicomBytes(s.bytes, s.f)).resolves.toBeTruthy();
+  });
+
+  it('12-bit lossy JPEG (itk-wasm): 40 copies damaged inside the JPEG stream decode or fail as AppErrors naming the file', async () => {
+    const src = path.join(TS, 'CTImage.dcm_JPEGProcess2_4TransferSyntax_1.2.840.10008.1.2.4.51.dcm');
+    const bytes = new Uint8Array(readFileSync(src));
+    const r = rng(1204);
+    // The damage lands in the encapsulated pixel data, so the JPEG decoder (not the parser) sees it.
+    const jpegStart = parseDicomBytes(bytes, { headerOnly: false }).elements['x7fe00010']?.dataOffset ?? 0;
+    expect(jpegStart).toBeGreaterThan(1000);
+    let failures = 0;
+    let worstMs = 0;
+    for (let i = 0; i < 40; i++) {
+      const b = bytes.slice();
+      const n = 1 + Math.floor(r() * 32);
+      for (let k = 0; k < n; k++) b[jpegStart + Math.floor(r() * (b.length - jpegStart))] = Math.floor(r() * 256);
+      const cut = i % 4 === 0 ? b.subarray(0, jpegStart + Math.floor(r() * (b.length - jpegStart))) : b;
+      const name = `jpeg12#${i}`;
+      const t = performance.now();
+      try {
+        const d = await decodeDicomBytes(cut, name);
+        expect(d.frames[0]?.length).toBe(512 * 512);
+      } catch (e) {
+        failures++;
+        if (!isAppError(e) || !e.message.startsWith(name)) throw new Error(`case ${name} failed badly: ${String(e)}`);
+      }
+      worstMs = Math.max(worstMs, performance.now() - t);
+    }
+    console.log(`fuzz jpeg12: 40 cases, ${failures} AppErrors, worst ${worstMs.toFixed(0)} ms`);
+    expect(worstMs).toBeLessThan(5000);
+    await expect(decodeDicomBytes(bytes, src)).resolves.toBeTruthy();
   });
 
   it('a folder of 150 corrupted files scans and imports: warnings carry file paths, nothing thrown raw', async () => {

@@ -1,13 +1,15 @@
 /**
- * DICOM CT series + label volume pairs. The label must already lie on the CT's voxel grid
- * (same dims, origin and axes): resampling labels here would be a silent source of error.
+ * DICOM CT series + label volume pairs. The label is a NIfTI volume that must already lie on the
+ * CT's voxel grid (same dims, origin and axes: resampling labels here would be a silent source of
+ * error), or a DICOM SEG whose frames are placed on the CT's slices by reference (src-main/io/seg).
  */
 import type { TrainingDatasetSpec } from '../../../src-shared/contract/training.contract.js';
 import { NUM_CLASSES } from '../../../src-shared/classes.js';
 import { AppError } from '../../../src-shared/errors.js';
-import type { VolumeGeometry } from '../../../src-shared/volume/volume.js';
+import type { Volume, VolumeGeometry } from '../../../src-shared/volume/volume.js';
 import { importDicom } from '../../dicom/index.js';
 import { readNifti } from '../../io/nifti/index.js';
+import { readSeg } from '../../io/seg/index.js';
 import { reorientationOf, toCanonical } from '../orientation.js';
 import { applyCodeMap, volumeSlices } from '../preprocess.js';
 import type { LoadedDataset, TrainingCase } from './cases.js';
@@ -27,19 +29,29 @@ export function assertSameGrid(a: VolumeGeometry, b: VolumeGeometry, what: strin
   }
 }
 
+const NIFTI = /\.nii(\.gz)?$/i;
+
 export async function loadDicomPairs(spec: Extract<TrainingDatasetSpec, { kind: 'dicom' }>, index: number): Promise<LoadedDataset> {
   const codeMap = spec.codeMap ?? Object.fromEntries(Array.from({ length: NUM_CLASSES }, (_, i) => [String(i), i]));
   const cases: TrainingCase[] = [];
   const seen = new Set<number>([0]);
   for (const [i, pair] of spec.pairs.entries()) {
-    const { volume: rawVolume } = await importDicom(pair.series, pair.seriesUid ? { seriesUid: pair.seriesUid } : {});
-    const rawLab = await readNifti(pair.label);
-    assertSameGrid(rawVolume, rawLab, pair.label);
+    const isSeg = !NIFTI.test(pair.label);
+    // A SEG references the source slices themselves: equalised (resampled) slices would not be them.
+    const { volume: rawVolume } = await importDicom(pair.series, { ...(pair.seriesUid ? { seriesUid: pair.seriesUid } : {}), ...(isSeg ? { equalizeSpacing: false } : {}) });
+    let rawLab: Volume;
+    if (isSeg) {
+      // SEG segments carry their own codes: codeMap (when given) is keyed by segment number here.
+      rawLab = (await readSeg(pair.label, rawVolume, spec.codeMap ? { codeMap: spec.codeMap } : {})).labels;
+    } else {
+      rawLab = await readNifti(pair.label);
+      assertSameGrid(rawVolume, rawLab, pair.label);
+    }
     // Sagittal/coronal acquisitions: the same canonical storage order as inference.
     const r = reorientationOf(rawVolume.direction);
     const volume = { ...toCanonical(rawVolume, r), metadata: rawVolume.metadata };
     const lab = toCanonical(rawLab, r);
-    const ids = applyCodeMap(lab.data, codeMap);
+    const ids = isSeg ? Uint8Array.from(lab.data) : applyCodeMap(lab.data, codeMap);
     for (const v of new Set(ids)) seen.add(v);
     const n = volume.dims[0] * volume.dims[1];
     const depth = volume.dims[2];
