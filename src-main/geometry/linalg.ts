@@ -91,14 +91,5 @@ export function covarianceOf(points: Float64Array, mean: Vec3, indices?: ArrayLi
   return [c[0] * k, c[1] * k, c[2] * k, c[1] * k, c[3] * k, c[4] * k, c[2] * k, c[4] * k, c[5] * k];
 }
 
-/** Small deterministic PRNG so RANSAC gives the same answer on every run and machine. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic so RANSAC gives the same answer on every run and machine. */
+export { mulberry32 } from '../../src-shared/random.js';

@@ -5,53 +5,12 @@ import { ijkToLps } from '../../src-shared/volume/affine.js';
 import type { Mat3, Vec3, Volume } from '../../src-shared/volume/volume.js';
 import { generatePhantom, type PhantomResult } from './generate.js';
 import { phantomName } from './params.js';
+import { eigenSymmetric3 } from '../geometry/linalg.js';
 import type { AnnulusTruth } from './truth.js';
 
 const sha = (a: ArrayBufferView) => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
 const dotv = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
-/** Symmetric 3x3 eigen-decomposition (cyclic Jacobi): eigenvalues ascending with their vectors. */
-function eigSym3(m: number[][]): { values: number[]; vectors: Vec3[] } {
-  const a = m.map((r) => [...r]);
-  const v = [
-    [1, 0, 0],
-    [0, 1, 0],
-    [0, 0, 1],
-  ];
-  for (let sweep = 0; sweep < 50; sweep++) {
-    for (const [p, q] of [
-      [0, 1],
-      [0, 2],
-      [1, 2],
-    ]) {
-      if (Math.abs(a[p][q]) < 1e-15) continue;
-      const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1);
-      const s = t * c;
-      for (let k = 0; k < 3; k++) {
-        const akp = a[k][p];
-        const akq = a[k][q];
-        a[k][p] = c * akp - s * akq;
-        a[k][q] = s * akp + c * akq;
-      }
-      for (let k = 0; k < 3; k++) {
-        const apk = a[p][k];
-        const aqk = a[q][k];
-        a[p][k] = c * apk - s * aqk;
-        a[q][k] = s * apk + c * aqk;
-      }
-      for (let k = 0; k < 3; k++) {
-        const vkp = v[k][p];
-        const vkq = v[k][q];
-        v[k][p] = c * vkp - s * vkq;
-        v[k][q] = s * vkp + c * vkq;
-      }
-    }
-  }
-  const order = [0, 1, 2].sort((x, y) => a[x][x] - a[y][y]);
-  return { values: order.map((i) => a[i][i]), vectors: order.map((i) => [v[0][i], v[1][i], v[2][i]] as Vec3) };
-}
 
 /** Midpoints of every LV voxel face shared with an LA voxel (the label map's LA/LV interface). */
 function contactPoints(labels: Volume<Uint8Array>): Vec3[] {
@@ -88,7 +47,8 @@ function checkAnnulus(r: PhantomResult): { centreErr: number; normalErrDeg: numb
   expect(pts.length).toBeGreaterThan(50);
   const c = [0, 1, 2].map((d) => pts.reduce((s, p) => s + p[d], 0) / pts.length) as Vec3;
   const cov = [0, 1, 2].map((a) => [0, 1, 2].map((b) => pts.reduce((s, p) => s + (p[a] - c[a]) * (p[b] - c[b]), 0) / pts.length));
-  const { values, vectors } = eigSym3(cov);
+  // An independent check of the phantom, but the solver is plain linear algebra: reuse geometry's.
+  const { values, vectors } = eigenSymmetric3(cov.flat());
   const normalErrDeg = (Math.acos(Math.min(1, Math.abs(dotv(vectors[0], an.normalLps)))) * 180) / Math.PI;
   // A uniformly filled ellipse has variance (semi-axis)^2 / 4 along each axis.
   const majorErr = Math.abs(2 * Math.sqrt(values[2]) - an.semiMajorMm) * 2;

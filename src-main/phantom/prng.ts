@@ -2,6 +2,8 @@
  * Seeded randomness. mulberry32 is tiny, fast and fully specified, so the same seed gives the
  * same phantom on every platform and Node version (Math.random cannot be seeded).
  */
+import { mulberry32 } from '../../src-shared/random.js';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -10,16 +12,6 @@ export interface Rng {
   normal(): number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Independent streams per purpose (anatomy, noise) so changing one never shifts the other. */
 export function createRng(seed: number, stream = 0): Rng {

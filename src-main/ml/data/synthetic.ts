@@ -3,6 +3,7 @@
  * and tube "vessels" at CT-like HU inside a soft-tissue body, with noise. Deterministic per seed.
  */
 import type { Vec3 } from '../../../src-shared/volume/volume.js';
+import { mulberry32 } from '../../../src-shared/random.js';
 
 export interface SyntheticOptions {
   size: number;
@@ -19,16 +20,7 @@ export interface SyntheticCase {
   label: Uint8Array;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../../src-shared/random.js';
 
 interface Shape {
   id: number;
