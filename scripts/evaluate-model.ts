@@ -48,12 +48,12 @@ const split = splitByPatient(all, 0.2, tr.splitSeed);
 const folds = plans.datasets.map((d) => foldTable(mergeMatrix(plans, d), plans.classes.length));
 const labeled = plans.datasets.map((d) => d.labeledClasses);
 
-const perDataset: Record<string, { patients: string[]; dice: (number | null)[]; accuracy: number; allBackgroundAccuracy: number }> = {};
+const perDataset: Record<string, { patients: string[]; dice: (number | null)[]; accuracy: number; allBackgroundAccuracy: number; predictedFraction: number[]; trueFraction: number[] }> = {};
 for (const [i, d] of loaded.entries()) {
   const val = split.val.filter((c) => c.datasetIndex === i);
   if (!val.length) continue;
   const m = await validate(tf, model, val, plans, folds, labeled, 8, async () => undefined);
-  perDataset[d.plan.id] = { patients: [...new Set(val.map((c) => c.patientId))], dice: m.dice, accuracy: m.accuracy, allBackgroundAccuracy: m.allBackgroundAccuracy };
+  perDataset[d.plan.id] = { patients: [...new Set(val.map((c) => c.patientId))], dice: m.dice, accuracy: m.accuracy, allBackgroundAccuracy: m.allBackgroundAccuracy, predictedFraction: m.predictedFraction, trueFraction: m.trueFraction };
 }
 model.dispose();
 

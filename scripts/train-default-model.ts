@@ -21,13 +21,26 @@ export const TRAIN_PHANTOM_SEEDS = [101, 102, 103, 104, 105, 106, 107, 108, 109,
 export const CHD_DIR = path.resolve(APP_ROOT, '..', 'shared', 'data', 'png', 'chd-imagechd');
 
 const { values } = parseArgs({
-  options: { epochs: { type: 'string', default: '40' }, out: { type: 'string' }, slices: { type: 'string', default: '160' }, size: { type: 'string', default: '128' } },
+  options: {
+    epochs: { type: 'string', default: '40' },
+    out: { type: 'string' },
+    slices: { type: 'string', default: '160' },
+    size: { type: 'string', default: '128' },
+    /** Fine-tune from a model folder (stage 2: the phantom-trained model on real slices). */
+    from: { type: 'string' },
+    /** List the CHD dataset this many times: 19 real training slices vs ~700 phantom slices. */
+    'chd-repeat': { type: 'string', default: '1' },
+    phantoms: { type: 'string', default: String(12) },
+    lr: { type: 'string', default: '2e-3' },
+    /** Patients the validation split must contain (comma list), e.g. the ones a previous stage held out. */
+    'hold-out': { type: 'string', default: '' },
+  },
 });
 const outDir = path.resolve(values.out ?? path.join(APP_ROOT, '.cache', 'default-model-run'));
 const size = Number(values.size);
 
 const phantoms = [];
-for (const seed of TRAIN_PHANTOM_SEEDS) phantoms.push({ seed, fx: await getPhantomFixture({ seed, preset: 'small' }) });
+for (const seed of TRAIN_PHANTOM_SEEDS.slice(0, Number(values.phantoms))) phantoms.push({ seed, fx: await getPhantomFixture({ seed, preset: 'small' }) });
 
 const datasets: TrainingDatasetSpec[] = [
   {
@@ -35,7 +48,7 @@ const datasets: TrainingDatasetSpec[] = [
     id: 'phantom',
     pairs: phantoms.map(({ seed, fx }) => ({ series: fx.dicomDir, label: fx.labelsPath, patientId: `phantom-${seed}` })),
   },
-  { kind: 'png', id: 'chd-imagechd', path: CHD_DIR },
+  ...Array.from({ length: Number(values['chd-repeat']) }, () => ({ kind: 'png' as const, id: 'chd-imagechd', path: CHD_DIR })),
 ];
 
 // The trainer splits all patients with one seeded shuffle; pick the seed whose validation set
@@ -44,8 +57,10 @@ const ids = [...phantoms.map((p) => ({ patientId: `phantom-${p.seed}` })), ...['
 let seed = 1;
 for (; seed < 1000; seed++) {
   const val = splitByPatient(ids, 0.2, seed).val.map((c) => c.patientId);
-  if (val.some((v) => v.startsWith('phantom')) && val.some((v) => !v.startsWith('phantom'))) break;
+  const must = (values['hold-out'] ?? '').split(',').filter(Boolean);
+  if (val.some((v) => v.startsWith('phantom')) && val.some((v) => !v.startsWith('phantom')) && must.every((m) => val.includes(m))) break;
 }
+if (seed >= 1000) throw new Error('No split seed holds out the requested patients');
 const held = splitByPatient(ids, 0.2, seed).val.map((c) => c.patientId);
 process.stderr.write(`split seed ${seed}: validation patients ${held.join(', ')}\n`);
 
@@ -61,7 +76,8 @@ const result = await client.training.start({
   outDir,
   epochs: Number(values.epochs),
   batchSize: 8,
-  learningRate: 2e-3,
+  learningRate: Number(values.lr),
+  ...(values.from ? { from: path.resolve(values.from) } : {}),
   architecture: { preset: 'default', inputSize: [size, size] },
   validationFraction: 0.2,
   earlyStoppingPatience: 10,
@@ -72,5 +88,5 @@ const result = await client.training.start({
 off();
 client.close();
 await mkdir(outDir, { recursive: true });
-await writeFile(path.join(outDir, 'training-result.json'), `${JSON.stringify({ ...result, wallSeconds: (Date.now() - t0) / 1000, phantomSeeds: TRAIN_PHANTOM_SEEDS, splitSeed: seed }, null, 2)}\n`);
+await writeFile(path.join(outDir, 'training-result.json'), `${JSON.stringify({ ...result, wallSeconds: (Date.now() - t0) / 1000, phantomSeeds: phantoms.map((p) => p.seed), chdRepeat: Number(values['chd-repeat']), from: values.from ?? null, splitSeed: seed }, null, 2)}\n`);
 process.stderr.write(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min; best epoch ${result.bestEpoch}; quality gate ${result.qualityGate.passed ? 'passed' : 'FAILED'}\n`);

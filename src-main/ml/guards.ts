@@ -67,6 +67,8 @@ export interface GateFailure {
   classId: number;
   predictedFraction: number;
   trueFraction: number;
+  /** Set when the failure is on one validation dataset (the pooled metrics may still pass). */
+  dataset?: string;
 }
 
 /** Predicted foreground below half the truth on validation patients fails the model. */
@@ -77,4 +79,17 @@ export function qualityGate(predFraction: number[], trueFraction: number[], labe
     if (predFraction[c]! < 0.5 * trueFraction[c]!) failures.push({ classId: c, predictedFraction: predFraction[c]!, trueFraction: trueFraction[c]! });
   }
   return { passed: failures.length === 0, failures };
+}
+
+/**
+ * The gate on each validation dataset alone: a large easy dataset (phantoms) must not hide an
+ * all-background prediction on a small real one, which pooled metrics would average away.
+ */
+export function datasetGateFailures(
+  byDataset: Record<string, { predictedFraction: number[]; trueFraction: number[] }>,
+  labeledById: Record<string, Set<number>>,
+): GateFailure[] {
+  return Object.entries(byDataset).flatMap(([id, m]) =>
+    qualityGate(m.predictedFraction, m.trueFraction, labeledById[id] ?? new Set()).failures.map((f) => ({ ...f, dataset: id })),
+  );
 }

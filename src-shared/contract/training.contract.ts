@@ -122,9 +122,12 @@ export const TrainingResult = z.object({
   validationPatients: z.array(z.string()),
   classes: z.array(z.object({ id: z.number().int(), key: z.string(), name: z.string() })),
   validation: ValidationMetrics,
+  /** The best model's metrics on each validation dataset alone (by dataset id). */
+  validationByDataset: z.record(z.string(), ValidationMetrics).default({}),
   qualityGate: z.object({
     passed: z.boolean(),
-    failures: z.array(z.object({ classId: z.number().int(), predictedFraction: z.number(), trueFraction: z.number() })),
+    /** Checked on the pooled validation set AND on each validation dataset (`dataset` set). */
+    failures: z.array(z.object({ classId: z.number().int(), predictedFraction: z.number(), trueFraction: z.number(), dataset: z.string().optional() })),
   }),
   history: z.array(z.object({ epoch: z.number().int(), trainLoss: z.number(), meanForegroundDice: z.number() })),
   seconds: z.number(),

@@ -92,7 +92,7 @@ export const trainCommand: Command = {
       );
     }
     for (const w of t.warnings) lines.push(`Warning [${w.code}]: ${w.message}`);
-    lines.push(t.qualityGate.passed ? 'Quality gate: PASSED' : `Quality gate: FAILED (${t.qualityGate.failures.map((f) => `class ${f.classId}`).join(', ')} under half the true foreground)`);
+    lines.push(t.qualityGate.passed ? 'Quality gate: PASSED' : `Quality gate: FAILED (${t.qualityGate.failures.map((f) => `class ${f.classId}${f.dataset ? ` on ${f.dataset}` : ''}`).join(', ')} under half the true foreground)`);
     return lines.join('\n');
   },
   // A model that fails its quality gate is saved for inspection but must not look like success.

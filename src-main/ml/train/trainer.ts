@@ -19,7 +19,7 @@ import { AppError, abortError, type Warning } from '../../../src-shared/errors.j
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { loadDataset, splitByPatient, type TrainingCase } from '../data/cases.js';
 import { mulberry32 } from '../data/synthetic.js';
-import { assertSoftmaxHead, qualityGate } from '../guards.js';
+import { assertSoftmaxHead, datasetGateFailures, qualityGate } from '../guards.js';
 import { saveModelFolder } from '../model-io.js';
 import { DEFAULT_UNET, REFERENCE_UNET, defaultPlans, mergeMatrix, type Plans, type UNetConfig } from '../plans.js';
 import { buildUNet } from '../unet.js';
@@ -158,17 +158,26 @@ export async function runTraining(tf: typeof TF, backend: string, rawInput: unkn
     }
   }
 
-  // The saved model is the best epoch's; re-measure it when this run did not see that epoch.
-  if (!bestMetrics) {
-    const { loadModelFolder } = await import('../model-io.js');
-    const best = await loadModelFolder(tf, input.outDir).catch(() => null);
-    const m = best?.model ?? model;
-    bestMetrics = await validate(tf, m, split.val, plans, folds, labeled, input.batchSize, () => yieldNow(signal));
-    if (best) best.model.dispose();
+  // The saved model is the best epoch's: measure it again per dataset, because pooled metrics
+  // let a big easy dataset hide an all-background prediction on a small real one.
+  const { loadModelFolder } = await import('../model-io.js');
+  const best = await loadModelFolder(tf, input.outDir).catch(() => null);
+  const bestModel = best?.model ?? model;
+  bestMetrics ??= await validate(tf, bestModel, split.val, plans, folds, labeled, input.batchSize, () => yieldNow(signal));
+  const byDataset: Record<string, ValidationMetrics> = {};
+  const labeledById: Record<string, Set<number>> = {};
+  for (const id of new Set(plans.datasets.map((d) => d.id))) {
+    const cases = split.val.filter((c) => plans.datasets[c.datasetIndex]?.id === id);
+    if (!cases.length) continue;
+    byDataset[id] = await validate(tf, bestModel, cases, plans, folds, labeled, input.batchSize, () => yieldNow(signal));
+    labeledById[id] = new Set(plans.datasets.filter((d) => d.id === id).flatMap((d) => d.labeledClasses));
   }
+  const pooled = qualityGate(bestMetrics.predictedFraction, bestMetrics.trueFraction, allLabeled);
+  const failures = [...pooled.failures, ...datasetGateFailures(byDataset, labeledById)];
+  const gate = { passed: failures.length === 0, failures };
+  if (best) best.model.dispose();
   model.dispose();
   opt.dispose();
-  const gate = qualityGate(bestMetrics.predictedFraction, bestMetrics.trueFraction, allLabeled);
   const result: TrainingResult = {
     runId,
     modelDir: input.outDir,
@@ -181,6 +190,7 @@ export async function runTraining(tf: typeof TF, backend: string, rawInput: unkn
     validationPatients,
     classes: plans.classes.map((c) => ({ id: c.id, key: c.key, name: c.name })),
     validation: bestMetrics,
+    validationByDataset: byDataset,
     qualityGate: gate,
     history,
     seconds: (performance.now() - t0) / 1000,
