@@ -3,6 +3,7 @@
  * phantom DICOM series -> import -> segment (default model) -> mitral ROI -> exports, with Dice
  * against the phantom's truth so a newcomer sees what the model gets right and wrong.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CLASSES, NUM_CLASSES } from '../../src-shared/classes.js';
 import type { Progress } from '../../src-shared/rpc/define.js';
@@ -117,6 +118,7 @@ export async function runDemo(
     warnings.push({ code: 'MITRAL_NOT_FOUND', message: mitral.error });
   }
 
+  const modelDice = await recordedDice(seg.model.dir);
   const exported = await stage('export', () =>
     client.exports.run(
       {
@@ -126,7 +128,7 @@ export async function runDemo(
         outDir: path.join(outDir, 'exports'),
         overwrite: true,
         ...(roiForExport ? { roi: roiForExport as never } : {}),
-        modelInfo: { id: path.basename(seg.model.dir), version: seg.model.sourceHash.slice(0, 12) },
+        modelInfo: { id: path.basename(seg.model.dir), version: seg.model.sourceHash.slice(0, 12), ...modelDice },
       },
       call,
     ),
@@ -145,6 +147,18 @@ export async function runDemo(
     timingsS: timings,
     warnings,
   };
+}
+
+/** The model's own validation Dice (training-result.json beside it), quoted in the report. */
+async function recordedDice(modelDir: string): Promise<{ validationDice?: number; perClassDice?: Record<string, number> }> {
+  try {
+    const r = JSON.parse(await readFile(path.join(modelDir, 'training-result.json'), 'utf8')) as { validation?: { dice?: (number | null)[]; meanForegroundDice?: number } };
+    const dice = r.validation?.dice ?? [];
+    const perClassDice = Object.fromEntries(CLASSES.slice(1).flatMap((c) => (typeof dice[c.id] === 'number' ? [[c.key, dice[c.id] as number]] : [])));
+    return { ...(typeof r.validation?.meanForegroundDice === 'number' ? { validationDice: r.validation.meanForegroundDice } : {}), perClassDice };
+  } catch {
+    return {};
+  }
 }
 
 export function formatDemo(s: DemoSummary): string {
