@@ -4,12 +4,14 @@
  * svelte-check are gates like any test: a red one fails the run.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const out = path.join(root, 'test-output');
 mkdirSync(out, { recursive: true });
+// Counts come from this run's reports only.
+for (const f of ['vitest-unit.json', 'vitest-e2e.json']) rmSync(path.join(out, f), { force: true });
 const bin = (n) => path.join(root, 'node_modules', '.bin', n);
 
 const steps = [
