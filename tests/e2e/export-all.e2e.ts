@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhantomFixture } from '../../src-main/phantom/fixture.js';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { studyPhantom } from './fixtures.js';
-import { allSettledOrThrow, expectScreenshot, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, expectScreenshot, loadLabelMap, openStudy, tempConfigDir, waitState } from './ui.js';
 
 /**
  * Export workflow: phantom study + label map + detected mitral ROI, every format from the Export
@@ -21,16 +21,8 @@ describe('export all formats (web mode, phantom)', () => {
   beforeAll(async () => {
     await allSettledOrThrow([studyPhantom().then((p) => (phantom = p)), startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }).then((a) => (app = a)), openBrowser().then((b) => (browser = b))]);
     const { page } = browser;
-    await page.goto(app.url);
-    await page.getByTestId('path-input').fill(phantom.dicomDir);
-    await page.getByTestId('scan-button').click();
-    await waitState(page, 'scan-status', ['done']);
-    await page.getByTestId('open-series').click();
-    await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
-    await page.getByTestId('panel-segmentation').click();
-    await page.getByTestId('label-path').fill(phantom.labelsPath);
-    await page.getByTestId('load-labels').click();
-    await waitState(page, 'labels-status', ['done']);
+    await openStudy(page, app.url, phantom.dicomDir);
+    await loadLabelMap(page, phantom.labelsPath);
     await page.getByTestId('panel-roi').click();
     await page.getByTestId('detect-roi').click();
     await waitState(page, 'roi-status', ['done']);

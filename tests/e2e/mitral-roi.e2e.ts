@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhantomFixture } from '../../src-main/phantom/fixture.js';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { studyPhantom } from './fixtures.js';
-import { allSettledOrThrow, canvasBox, canvasPixel, expectScreenshot, project, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, canvasBox, canvasPixel, expectScreenshot, loadLabelMap, openStudy, project, tempConfigDir, waitState } from './ui.js';
 
 const centre = async (text: string | null): Promise<number[]> => (text ?? '').replace(/[^\d.,\s-]/g, '').split(',').map((v) => Number.parseFloat(v));
 
@@ -21,16 +21,8 @@ describe('mitral ROI (web mode, phantom)', () => {
   beforeAll(async () => {
     await allSettledOrThrow([studyPhantom().then((p) => (phantom = p)), startWebApp({ CARDIOSEG_CONFIG_DIR: configDir }).then((a) => (app = a)), openBrowser().then((b) => (browser = b))]);
     const { page } = browser;
-    await page.goto(app.url);
-    await page.getByTestId('path-input').fill(phantom.dicomDir);
-    await page.getByTestId('scan-button').click();
-    await waitState(page, 'scan-status', ['done']);
-    await page.getByTestId('open-series').click();
-    await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
-    await page.getByTestId('panel-segmentation').click();
-    await page.getByTestId('label-path').fill(phantom.labelsPath);
-    await page.getByTestId('load-labels').click();
-    await waitState(page, 'labels-status', ['done']);
+    await openStudy(page, app.url, phantom.dicomDir);
+    await loadLabelMap(page, phantom.labelsPath);
     await page.getByTestId('toggle-crosshair').uncheck();
   });
   afterAll(async () => {

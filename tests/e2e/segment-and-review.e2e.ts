@@ -6,7 +6,7 @@ import type { Vec3 } from '../../src-shared/volume/volume.js';
 import type { Page } from 'playwright-core';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { interiorPoints, studyPhantom, tinyModel } from './fixtures.js';
-import { allSettledOrThrow, canvasPixel, expectScreenshot, showInAxial, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, canvasPixel, expectScreenshot, openStudy, showInAxial, tempConfigDir, waitState } from './ui.js';
 
 /**
  * Segmentation workflow on a generated cardiac phantom: run the model from the UI (progress,
@@ -35,12 +35,7 @@ describe('segment and review (web mode, phantom)', () => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     const { page } = browser;
-    await page.goto(app.url);
-    await page.getByTestId('path-input').fill(phantom.dicomDir);
-    await page.getByTestId('scan-button').click();
-    await waitState(page, 'scan-status', ['done']);
-    await page.getByTestId('open-series').click();
-    await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
+    await openStudy(page, app.url, phantom.dicomDir);
     await page.getByTestId('panel-segmentation').click();
   });
   afterAll(async () => {

@@ -117,3 +117,21 @@ export async function waitState(page: Page, testid: string, states: string[], ti
   await page.waitForSelector(sel, { timeout, state: 'attached' });
   return (await page.getByTestId(testid).getAttribute('data-state')) ?? '';
 }
+
+/** The Open screen's path: scan a folder, open the main series, wait for the axial view. */
+export async function openStudy(page: Page, url: string, dicomDir: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('path-input').fill(dicomDir);
+  await page.getByTestId('scan-button').click();
+  await waitState(page, 'scan-status', ['done']);
+  await page.getByTestId('open-series').click();
+  await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
+}
+
+/** Load an existing label map on the open CT through the segmentation panel. */
+export async function loadLabelMap(page: Page, labelsPath: string): Promise<void> {
+  await page.getByTestId('panel-segmentation').click();
+  await page.getByTestId('label-path').fill(labelsPath);
+  await page.getByTestId('load-labels').click();
+  await waitState(page, 'labels-status', ['done']);
+}
