@@ -11,6 +11,7 @@ import { angleBetweenDeg, distance } from '../../src-shared/volume/affine.js';
 import { diceByClass } from '../../src-shared/volume/metrics.js';
 import type { Vec3 } from '../../src-shared/volume/volume.js';
 import type { Warning } from '../../src-shared/errors.js';
+import type { ExportRoi } from '../../src-shared/contract/exports.contract.js';
 import type { LocalClient } from '../core.js';
 import { readNifti } from '../io/nifti/index.js';
 
@@ -92,7 +93,7 @@ export async function runDemo(
     detected: false,
     truth: { majorDiameterMm: t.majorDiameterMm, minorDiameterMm: t.minorDiameterMm, areaMm2: t.areaMm2 },
   };
-  let roiForExport: { box: unknown; annulus: unknown } | undefined;
+  let roiForExport: ExportRoi | undefined;
   try {
     const roi = await stage('mitral-roi', async () => {
       const det = await client.roi.detect({ labels: seg.labels }, call);
@@ -127,7 +128,7 @@ export async function runDemo(
         formats: ['seg', 'nifti', 'stl', 'obj', ...(roiForExport ? (['roi'] as const) : []), 'report'],
         outDir: path.join(outDir, 'exports'),
         overwrite: true,
-        ...(roiForExport ? { roi: roiForExport as never } : {}),
+        ...(roiForExport ? { roi: roiForExport } : {}),
         modelInfo: { id: path.basename(seg.model.dir), version: seg.model.sourceHash.slice(0, 12), ...modelDice },
       },
       call,
