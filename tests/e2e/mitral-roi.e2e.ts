@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhantomFixture } from '../../src-main/phantom/fixture.js';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { studyPhantom } from './fixtures.js';
-import { allSettledOrThrow, canvasBox, canvasPixel, expectScreenshot, loadLabelMap, openStudy, project, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, canvasBox, canvasPixel, expectScreenshot, loadLabelMap, openStudy, project, tempConfigDir, viewPixels, waitState } from './ui.js';
 
 const centre = async (text: string | null): Promise<number[]> => (text ?? '').replace(/[^\d.,\s-]/g, '').split(',').map((v) => Number.parseFloat(v));
 
@@ -51,10 +51,27 @@ describe('mitral ROI (web mode, phantom)', () => {
       expect(px[0] > 200 && px[1] < 140 && px[2] > 170, `${v}: ROI centre marker ${px.join(',')}`).toBe(true);
     }
     // The valve-plane view shows CT (not an empty black square).
-    const bright = await page.evaluate<number>(
-      `(() => { const c = document.querySelector('[data-testid="valve-view"] canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 60) n++; return n; })()`,
-    );
+    await page.waitForSelector('[data-testid="valve-view"][data-rendered="true"]', { state: 'attached' });
+    const valve = await viewPixels(page, 'valve-view');
+    let bright = 0;
+    for (let i = 0; i < valve.rgb.length; i += 3) if ((valve.rgb[i] as number) > 60) bright++;
     expect(bright).toBeGreaterThan(1000);
+    // Moving the plane along the valve axis: towards the ventricle (+) the centre turns LV blue,
+    // towards the atrium (-) LA red: the view is oriented atrium -> ventricle as labelled.
+    const centreColour = async (offsetMm: number) => {
+      await page.getByTestId('valve-offset').fill(String(offsetMm));
+      await page.waitForFunction(`document.querySelector('[data-testid="valve-view"] .num').textContent.startsWith(${JSON.stringify(offsetMm.toFixed(1))})`);
+      const v = await viewPixels(page, 'valve-view');
+      const i = (Math.floor(v.height / 2) * v.width + Math.floor(v.width / 2)) * 3;
+      return [v.rgb[i] as number, v.rgb[i + 1] as number, v.rgb[i + 2] as number];
+    };
+    await page.getByTestId('valve-labels').check();
+    const lv = await centreColour(8);
+    expect(lv[2] - lv[0], `LV side ${lv.join(',')}`).toBeGreaterThan(40);
+    const la = await centreColour(-8);
+    expect(la[0] - la[2], `LA side ${la.join(',')}`).toBeGreaterThan(40);
+    await centreColour(0);
+    await page.getByTestId('valve-labels').uncheck();
     await expectScreenshot(page, 'mitral-roi');
   });
 

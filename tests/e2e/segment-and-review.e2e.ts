@@ -6,7 +6,7 @@ import type { Vec3 } from '../../src-shared/volume/volume.js';
 import type { Page } from 'playwright-core';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { interiorPoints, studyPhantom, tinyModel } from './fixtures.js';
-import { allSettledOrThrow, canvasPixel, expectScreenshot, openStudy, showInAxial, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, canvasPixel, expectScreenshot, lpsAt, openStudy, showInAxial, tempConfigDir, viewPixels, waitState } from './ui.js';
 
 /**
  * Segmentation workflow on a generated cardiac phantom: run the model from the UI (progress,
@@ -73,31 +73,11 @@ describe('segment and review (web mode, phantom)', () => {
     // Sample the overlay, not the crosshair lines that pass through the clicked point.
     await page.getByTestId('toggle-crosshair').uncheck();
 
-    const on = new Map<number, [number, number, number]>();
-    for (const [c, p] of points) {
-      const at = await showInAxial(page, p.lps);
-      on.set(c, await canvasPixel(page, 'view-axial', at.x, at.y));
-    }
-    await page.getByTestId('panel-image').click();
-    await page.getByTestId('panel-segmentation').click();
-    await expectScreenshot(page, 'segment-and-review');
-
-    // Hide every structure: the same pixels go back to grey; the difference is the class colour.
-    await page.getByRole('button', { name: 'None', exact: true }).click();
-    for (const [c, p] of points) {
-      const at = await showInAxial(page, p.lps);
-      const off = await canvasPixel(page, 'view-axial', at.x, at.y);
-      const rgb = CLASSES[c]?.rgb as [number, number, number];
-      const shown = on.get(c) as [number, number, number];
-      expect(Math.abs(off[0] - off[1]) + Math.abs(off[1] - off[2]), `class ${c} hidden is grey`).toBeLessThan(6);
-      for (let ch = 0; ch < 3; ch++) {
-        const want = rgb[ch] as number;
-        const grey = off[ch] as number;
-        // The overlay blends towards the class colour: each channel moves towards it.
-        if (Math.abs(want - grey) > 60) expect(Math.sign((shown[ch] as number) - grey), `class ${c} channel ${ch}`).toBe(Math.sign(want - grey));
-      }
-    }
-    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await overlayColoursMatch(page, points, async () => {
+      await page.getByTestId('panel-image').click();
+      await page.getByTestId('panel-segmentation').click();
+      await expectScreenshot(page, 'segment-and-review');
+    });
   });
 
   it('puts anatomy on the correct side of the screen (patient left = screen right, posterior = down)', async () => {
@@ -124,23 +104,106 @@ describe('segment and review (web mode, phantom)', () => {
     await waitState(page, 'labels-status', ['done']);
     await checkAnatomy(page, flippedPoints);
   });
+
+  it('resamples an oblique acquisition onto true patient planes, and shows the scanner grid on request', async () => {
+    const { page } = browser;
+    // Grid rotated 20 degrees about the anterior-posterior axis, as a tilted acquisition would be.
+    const t = (20 * Math.PI) / 180;
+    const oblique = await studyPhantom([Math.cos(t), 0, Math.sin(t), 0, 1, 0, -Math.sin(t), 0, Math.cos(t)]);
+    const obliquePoints = await interiorPoints(oblique.labelsPath);
+    await page.getByTestId('tab-open').click();
+    await page.getByTestId('path-input').fill(oblique.dicomDir);
+    await page.getByTestId('scan-button').click();
+    await waitState(page, 'scan-status', ['done']);
+    await page.getByTestId('open-series').click();
+    await page.waitForSelector('[data-testid="view-axial"][data-rendered="true"]', { state: 'attached' });
+    expect(await page.getByTestId('oblique-note').textContent()).toContain('20.0° oblique — resampled');
+    await page.getByTestId('toggle-crosshair').uncheck();
+    await page.getByTestId('panel-segmentation').click();
+    await page.getByTestId('label-path').fill(oblique.labelsPath);
+    await page.getByTestId('load-labels').click();
+    await waitState(page, 'labels-status', ['done']);
+
+    // Patient axes: the axial view is a true axial plane (constant S across the screen)...
+    const a = await lpsAt(page, 'axial', 40, 100);
+    const b = await lpsAt(page, 'axial', 300, 100);
+    expect(Math.abs(a[2] - b[2])).toBeLessThan(1e-6);
+    // ...and what vtk.js draws there is the label at each structure's own patient position.
+    await overlayColoursMatch(page, obliquePoints);
+    await checkAnatomy(page, obliquePoints);
+    await expectScreenshot(page, 'segment-oblique-patient-axes');
+
+    // Scanner grid: the axial view follows the tilted voxel slices (S changes across the screen
+    // by tan 20 degrees), and still shows each label where it lies.
+    await page.getByTestId('space-acquisition').click();
+    await page.waitForSelector('[data-testid="view-axial"][data-space="acquisition"]', { state: 'attached' });
+    const c = await lpsAt(page, 'axial', 40, 100);
+    const d = await lpsAt(page, 'axial', 300, 100);
+    const run = Math.hypot(d[0] - c[0], d[1] - c[1]);
+    expect(Math.abs(Math.abs(d[2] - c[2]) / run - Math.tan(t))).toBeLessThan(1e-3);
+    await overlayColoursMatch(page, obliquePoints);
+    await page.getByTestId('space-patient').click();
+    expect(consoleErrors).toEqual([]);
+  });
 });
+
+/**
+ * At an interior point of every class, the pixel on screen moves towards the class colour, and
+ * goes back to grey when the structures are hidden. `between` runs while they are shown.
+ */
+async function overlayColoursMatch(page: Page, points: Map<number, { lps: Vec3 }>, between?: () => Promise<void>): Promise<void> {
+  const on = new Map<number, [number, number, number]>();
+  for (const [c, p] of points) {
+    const at = await showInAxial(page, p.lps);
+    on.set(c, await canvasPixel(page, 'view-axial', at.x, at.y));
+  }
+  await between?.();
+  await page.getByRole('button', { name: 'None', exact: true }).click();
+  for (const [c, p] of points) {
+    const at = await showInAxial(page, p.lps);
+    const off = await canvasPixel(page, 'view-axial', at.x, at.y);
+    const rgb = CLASSES[c]?.rgb as [number, number, number];
+    const shown = on.get(c) as [number, number, number];
+    expect(Math.abs(off[0] - off[1]) + Math.abs(off[1] - off[2]), `class ${c} hidden is grey`).toBeLessThan(6);
+    for (let ch = 0; ch < 3; ch++) {
+      const want = rgb[ch] as number;
+      const grey = off[ch] as number;
+      // The overlay blends towards the class colour: each channel moves towards it.
+      if (Math.abs(want - grey) > 60) expect(Math.sign((shown[ch] as number) - grey), `class ${c} channel ${ch}`).toBe(Math.sign(want - grey));
+    }
+  }
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+}
 
 /** Screen positions read from the rendered overlay colours, not from the view's own mapping. */
 async function checkAnatomy(page: Page, points: Map<number, { lps: Vec3 }>): Promise<void> {
   const mid = (a: Vec3, b: Vec3): Vec3 => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2];
   const centroid = async (target: Vec3, rgb: readonly number[]) => {
     await showInAxial(page, target);
-    return page.evaluate<{ x: number; y: number; n: number }>(
-      `(() => { const c = document.querySelector('[data-testid="view-axial"] canvas'); const g = c.getContext('2d');
-        const d = g.getImageData(0, 0, c.width, c.height).data; const want = ${JSON.stringify(rgb)}; let x = 0, y = 0, n = 0;
-        for (let i = 0; i < d.length; i += 4) {
-          // Blended pixels keep the sign pattern of (class colour - grey) in every channel.
-          const g0 = (d[i] + d[i + 1] + d[i + 2]) / 3; let ok = true;
-          for (let k = 0; k < 3; k++) { const t = want[k] - 128; if (Math.abs(t) > 100 && Math.sign(d[i + k] - g0) !== Math.sign(t)) ok = false; if (Math.abs(d[i + k] - g0) < 25 && Math.abs(t) > 100) ok = false; }
-          if (ok) { const p = i / 4; x += p % c.width; y += Math.floor(p / c.width); n++; } }
-        return { x: x / n, y: y / n, n }; })()`,
-    );
+    // Read from what is on screen (vtk.js layers + overlay canvas), not from the view's mapping.
+    const { width, rgb: d } = await viewPixels(page, 'view-axial');
+    let x = 0;
+    let y = 0;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 3) {
+      // Blended pixels keep the sign pattern of (class colour - grey) in every channel.
+      const r = d[i] as number;
+      const gr = d[i + 1] as number;
+      const bl = d[i + 2] as number;
+      const g0 = (r + gr + bl) / 3;
+      let ok = true;
+      [r, gr, bl].forEach((v, k) => {
+        const t = (rgb[k] as number) - 128;
+        if (Math.abs(t) > 100 && (Math.sign(v - g0) !== Math.sign(t) || Math.abs(v - g0) < 25)) ok = false;
+      });
+      if (ok) {
+        const p = i / 3;
+        x += p % width;
+        y += Math.floor(p / width);
+        n++;
+      }
+    }
+    return { x: x / n, y: y / n, n };
   };
   const pairs: [number, number][] = [
     [3, 5],

@@ -57,17 +57,23 @@ function inPage<T>(page: Page, body: string, args: unknown): Promise<T> {
   return page.evaluate<T>(`((args) => { ${body} })(${JSON.stringify(args)})`);
 }
 
-/** RGB of a canvas pixel at CSS coordinates (x, y) of that canvas. */
-export function canvasPixel(page: Page, testid: string, x: number, y: number): Promise<[number, number, number]> {
-  return inPage(
-    page,
-    `const c = document.querySelector('[data-testid="' + args.id + '"] canvas');
-     if (!c) throw new Error('no canvas in ' + args.id);
-     const s = c.width / c.clientWidth;
-     const d = c.getContext('2d').getImageData(Math.round(args.x * s), Math.round(args.y * s), 1, 1).data;
-     return [d[0], d[1], d[2]];`,
-    { id: testid, x, y },
-  );
+/**
+ * What the user sees in a view, as RGB pixels at CSS resolution: a screenshot of the view's
+ * canvas area, so the vtk.js image layers and the 2D overlay canvas are judged composited.
+ */
+export async function viewPixels(page: Page, testid: string): Promise<{ width: number; height: number; rgb: Buffer }> {
+  const b = await canvasBox(page, testid);
+  const png = await page.screenshot({ clip: { x: b.x, y: b.y, width: b.width, height: b.height }, scale: 'css' });
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, rgb: data };
+}
+
+/** RGB of the pixel a user sees at CSS coordinates (x, y) of a view's canvas. */
+export async function canvasPixel(page: Page, testid: string, x: number, y: number): Promise<[number, number, number]> {
+  const b = await canvasBox(page, testid);
+  const png = await page.screenshot({ clip: { x: b.x + Math.round(x), y: b.y + Math.round(y), width: 1, height: 1 }, scale: 'css' });
+  const { data } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return [data[0] as number, data[1] as number, data[2] as number];
 }
 
 /** Where an LPS point lands on a view's canvas (CSS px), via the app's read-only view probe. */

@@ -1,21 +1,18 @@
 import type { Vec3, Volume } from '../../../src-shared/volume/volume.js';
 import { PRESETS, type ViewKind, type WindowLevel } from '../viewer/mpr.js';
+import type { SliceSpace, ViewTransform } from '../viewer/slice-frame.js';
+
+export type { ViewTransform } from '../viewer/slice-frame.js';
 
 export type Tool = 'crosshair' | 'window' | 'pan' | 'zoom' | 'measure' | 'roi';
 
 export interface Measurement {
   id: number;
   view: ViewKind;
-  /** Voxel positions (fractional) of both ends. */
+  /** Both ends in LPS mm: a measurement stays put when the grid or the slice space changes. */
   a: Vec3;
   b: Vec3;
   mm: number;
-}
-
-export interface ViewTransform {
-  zoom: number;
-  panX: number;
-  panY: number;
 }
 
 const fresh = (): Record<ViewKind, ViewTransform> => ({
@@ -34,6 +31,8 @@ class ViewerState {
   measurements = $state<Measurement[]>([]);
   show3d = $state(true);
   showCrosshair = $state(true);
+  /** 'patient': true axial/coronal/sagittal planes (tilted data resampled); 'acquisition': the voxel grid. */
+  space = $state<SliceSpace>('patient');
   /** Incremented when a view should redraw although no tracked field changed (e.g. new labels). */
   redraw = $state(0);
   private nextId = 1;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Mat3, Vec3, Volume } from '../../../src-shared/volume/volume.js';
-import { ijkToLps } from '../../../src-shared/volume/affine.js';
-import { distanceMm, ijkToPixel, pixelToIjk, renderSlice, viewMapping, type ViewKind } from './mpr.js';
+import { viewMapping, type ViewKind } from './mpr.js';
 
 const grid = (direction: Mat3, dims: Vec3 = [4, 5, 6], spacingMm: Vec3 = [0.5, 0.75, 2]): Volume => ({
   dims,
@@ -30,9 +29,7 @@ describe('viewMapping', () => {
     const m = viewMapping(v, 'axial');
     expect(m.xSign).toBe(-1);
     // Moving right on screen goes to patient left (+x in LPS), whatever the voxel order.
-    const a = ijkToLps(v, pixelToIjk(m, 0, 2, 1));
-    const b = ijkToLps(v, pixelToIjk(m, 3, 2, 1));
-    expect(b[0]).toBeGreaterThan(a[0]);
+    expect(v.direction[m.xAxis * 3]! * m.xSign).toBeGreaterThan(0);
   });
 
   it('handles a coronal acquisition (voxel axes permuted): axial view uses the j axis as slices', () => {
@@ -51,43 +48,5 @@ describe('viewMapping', () => {
     const s = Math.sin(0.3);
     const v = grid([c, s, 0, -s, c, 0, 0, 0, 1]);
     expect(labels(v, 'axial')).toBe('RLAP');
-  });
-
-  it('round-trips pixel <-> voxel for every view', () => {
-    const v = grid([-1, 0, 0, 0, 0, 1, 0, -1, 0]);
-    for (const kind of ['axial', 'coronal', 'sagittal'] as const) {
-      const m = viewMapping(v, kind);
-      const ijk = pixelToIjk(m, 1, 2, 3 % m.depth);
-      const back = ijkToPixel(m, ijk);
-      expect([back.u, back.v]).toEqual([1, 2]);
-    }
-  });
-});
-
-describe('renderSlice', () => {
-  it('applies the window and blends the class colour by its opacity', () => {
-    const v = grid([1, 0, 0, 0, 1, 0, 0, 0, 1], [2, 1, 1]);
-    v.data = new Int16Array([0, 100]);
-    const lab = new Uint8Array([0, 2]);
-    const out = new Uint8ClampedArray(8);
-    renderSlice(
-      { geometry: v, ct: v.data, labels: lab, overlay: { colours: [[0, 0, 0], [255, 255, 255], [255, 0, 0]], opacity: [0, 1, 0.5] } },
-      viewMapping(v, 'axial'),
-      0,
-      { center: 50, width: 100 },
-      out,
-    );
-    expect([...out.slice(0, 4)]).toEqual([0, 0, 0, 255]);
-    // HU 100 at the top of the window = 255 grey, half-blended with red.
-    const px = [...out.slice(4, 8)];
-    [255, 127.5, 127.5, 255].forEach((want, n) => expect(Math.abs((px[n] as number) - want)).toBeLessThanOrEqual(1));
-  });
-});
-
-describe('distanceMm', () => {
-  it('honours anisotropic spacing', () => {
-    const v = grid([1, 0, 0, 0, 1, 0, 0, 0, 1]);
-    expect(distanceMm(v, [0, 0, 0], [0, 0, 3])).toBeCloseTo(6, 9);
-    expect(distanceMm(v, [0, 0, 0], [4, 0, 0])).toBeCloseTo(2, 9);
   });
 });

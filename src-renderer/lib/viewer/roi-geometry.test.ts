@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../../../src-shared/volume/volume.js';
-import { boxSection, planeSection, rotateBox, valvePlaneImage, type RoiBox } from './roi-geometry.js';
+import { boxSection, planeSection, rotateBox, type RoiBox } from './roi-geometry.js';
 import { resampleLabelsNearest, sameGrid } from './labels.js';
 
 const box: RoiBox = { centerLps: [0, 0, 0], axes: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], sizeMm: [20, 10, 4] };
@@ -27,17 +27,6 @@ describe('roi geometry', () => {
     expect(r.axes[0][1]).toBeCloseTo(1, 9);
     expect(r.axes[1][0]).toBeCloseTo(-1, 9);
     expect(r.axes[2][2]).toBeCloseTo(1, 9);
-  });
-
-  it('samples the valve plane from the CT (trilinear, NaN outside)', () => {
-    const ct: Volume = { dims: [3, 3, 3], spacingMm: [1, 1, 1], originLps: [-1, -1, -1], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], data: new Int16Array(27).map((_, n) => n % 3) };
-    const img = valvePlaneImage(ct, ct.data, { ...box, sizeMm: [2, 2, 2] }, 1);
-    expect(img.width).toBe(2);
-    // Pixel centres at x = -0.5 and +0.5: values are the i index there, 0.5 and 1.5.
-    expect(img.hu[0]).toBeCloseTo(0.5, 6);
-    expect(img.hu[1]).toBeCloseTo(1.5, 6);
-    const out = valvePlaneImage(ct, ct.data, { ...box, centerLps: [50, 0, 0], sizeMm: [2, 2, 2] }, 1);
-    expect(Number.isNaN(out.hu[0])).toBe(true);
   });
 });
 

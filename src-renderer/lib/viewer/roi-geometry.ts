@@ -1,6 +1,5 @@
 import { add, cross, dot, normalize, scale, sub } from '../../../src-shared/volume/affine.js';
-import type { Vec3, VolumeGeometry } from '../../../src-shared/volume/volume.js';
-import { applyMat4, ijkToLpsMatrix, invertMat4 } from '../../../src-shared/volume/affine.js';
+import type { Vec3 } from '../../../src-shared/volume/volume.js';
 
 /** An oriented box in LPS mm; axes[2] is the valve-plane normal (atrium -> ventricle). */
 export interface RoiBox {
@@ -74,41 +73,4 @@ export function rotateBox(b: RoiBox, axisLps: Vec3, angleRad: number): RoiBox {
   const a2 = normalize(rot(b.axes[2]));
   const a1 = normalize(cross(a2, a0));
   return { ...b, axes: [a0, a1, a2] };
-}
-
-/**
- * The valve-aligned view: the CT sampled on the box's mid plane (axes 0 and 1) at `pixelMm`,
- * trilinear; returns HU per pixel (NaN outside the volume), row-major width x height.
- */
-export function valvePlaneImage(g: VolumeGeometry, data: ArrayLike<number>, b: RoiBox, pixelMm: number, offsetMm = 0): { width: number; height: number; hu: Float32Array } {
-  const width = Math.max(2, Math.round(b.sizeMm[0] / pixelMm));
-  const height = Math.max(2, Math.round(b.sizeMm[1] / pixelMm));
-  const toIjk = invertMat4(ijkToLpsMatrix(g));
-  const [nx, ny, nz] = g.dims;
-  const hu = new Float32Array(width * height);
-  const origin = add(add(add(b.centerLps, scale(b.axes[0], -b.sizeMm[0] / 2)), scale(b.axes[1], -b.sizeMm[1] / 2)), scale(b.axes[2], offsetMm));
-  const at = (i: number, j: number, k: number) => data[i + nx * (j + ny * k)] as number;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = add(add(origin, scale(b.axes[0], (x + 0.5) * pixelMm)), scale(b.axes[1], (y + 0.5) * pixelMm));
-      const [fi, fj, fk] = applyMat4(toIjk, p);
-      if (fi < 0 || fj < 0 || fk < 0 || fi > nx - 1 || fj > ny - 1 || fk > nz - 1) {
-        hu[x + width * y] = Number.NaN;
-        continue;
-      }
-      const i0 = Math.min(Math.floor(fi), Math.max(0, nx - 2));
-      const j0 = Math.min(Math.floor(fj), Math.max(0, ny - 2));
-      const k0 = Math.min(Math.floor(fk), Math.max(0, nz - 2));
-      const i1 = Math.min(i0 + 1, nx - 1);
-      const j1 = Math.min(j0 + 1, ny - 1);
-      const k1 = Math.min(k0 + 1, nz - 1);
-      const tx = fi - i0;
-      const ty = fj - j0;
-      const tz = fk - k0;
-      const c0 = (at(i0, j0, k0) * (1 - tx) + at(i1, j0, k0) * tx) * (1 - ty) + (at(i0, j1, k0) * (1 - tx) + at(i1, j1, k0) * tx) * ty;
-      const c1 = (at(i0, j0, k1) * (1 - tx) + at(i1, j0, k1) * tx) * (1 - ty) + (at(i0, j1, k1) * (1 - tx) + at(i1, j1, k1) * tx) * ty;
-      hu[x + width * y] = c0 * (1 - tz) + c1 * tz;
-    }
-  }
-  return { width, height, hu };
 }

@@ -13,6 +13,7 @@ import { CLASSES } from '../../../src-shared/classes.js';
 import type { Vec3, Volume } from '../../../src-shared/volume/volume.js';
 import { ijkToLps } from '../../../src-shared/volume/affine.js';
 import { countRenderWindow } from './debug.js';
+import { toVtkImage, vtkDirection } from './vtk-image.js';
 import type { RoiBox } from './roi-geometry.js';
 import type { WindowLevel } from './mpr.js';
 
@@ -66,15 +67,7 @@ export class Scene3D {
 
   setVolume(v: Volume): void {
     this.clearSlices();
-    const img = vtkImageData.newInstance();
-    img.setDimensions([v.dims[0], v.dims[1], v.dims[2]]);
-    img.setSpacing([v.spacingMm[0], v.spacingMm[1], v.spacingMm[2]]);
-    img.setOrigin([v.originLps[0], v.originLps[1], v.originLps[2]]);
-    // vtk's direction matrix holds the axis vectors as columns; ours are rows.
-    const d = v.direction;
-    img.setDirection([d[0], d[3], d[6], d[1], d[4], d[7], d[2], d[5], d[8]]);
-    const scalars = vtkDataArray.newInstance({ name: 'ct', numberOfComponents: 1, values: v.data });
-    img.getPointData().setScalars(scalars);
+    const { image: img, scalars } = toVtkImage(v, v.data, 'ct');
     this.image = img;
     this.owned.push(img, scalars);
     for (const mode of [SlicingMode.I, SlicingMode.J, SlicingMode.K]) {
@@ -165,8 +158,7 @@ export class Scene3D {
     img.setDimensions([dims[0], dims[1], dims[2]]);
     img.setSpacing([v.spacingMm[0] * f, v.spacingMm[1] * f, v.spacingMm[2]]);
     img.setOrigin([origin[0], origin[1], origin[2]]);
-    const d = v.direction;
-    img.setDirection([d[0], d[3], d[6], d[1], d[4], d[7], d[2], d[5], d[8]]);
+    img.setDirection(vtkDirection(v.direction));
     const arr = vtkDataArray.newInstance({ numberOfComponents: 1, values: mask });
     img.getPointData().setScalars(arr);
     const mc = vtkImageMarchingCubes.newInstance({ contourValue: 0.5, computeNormals: true, mergePoints: true });

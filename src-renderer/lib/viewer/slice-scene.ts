@@ -1,0 +1,245 @@
+import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Geometry';
+import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Volume';
+import vtkGenericRenderWindow from '@kitware/vtk.js/Rendering/Misc/GenericRenderWindow';
+import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
+import vtkImageResliceMapper from '@kitware/vtk.js/Rendering/Core/ImageResliceMapper';
+import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
+import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
+import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
+import type { Vec3, VolumeGeometry, VoxelArray } from '../../../src-shared/volume/volume.js';
+import { countRenderWindow } from './debug.js';
+import type { OverlayStyle, WindowLevel } from './mpr.js';
+import { toVtkImage, type VtkImage } from './vtk-image.js';
+import { canvasToLps, frameCamera, type FramePlacement, type SliceFrame } from './slice-frame.js';
+
+type GenericRW = ReturnType<typeof vtkGenericRenderWindow.newInstance>;
+type Mapper = ReturnType<typeof vtkImageResliceMapper.newInstance>;
+type Actor = ReturnType<typeof vtkImageSlice.newInstance>;
+type Deletable = { delete(): void };
+
+/**
+ * Overlays sit this far in front of the CT plane (towards the camera) so the depth test keeps
+ * them on top; 0.02 mm moves a nearest-neighbour label sample by far less than a voxel.
+ */
+const LAYER_MM = 0.02;
+
+/** Confidence below the threshold is tinted magenta, more strongly the lower it is. */
+const LOW_CONFIDENCE_RGB: Vec3 = [1, 0.25, 1];
+
+interface Layer {
+  image: VtkImage;
+  scalars: Deletable;
+  mapper: Mapper;
+  actor: Actor;
+  /** The quad covering the canvas on this layer's plane; outside the volume it shows nothing. */
+  quad: ReturnType<typeof vtkPolyData.newInstance>;
+  /** How many LAYER_MM steps in front of the CT. */
+  depth: number;
+  extra: Deletable[];
+}
+
+/**
+ * One 2D view rendered by vtk.js: the CT resliced on an arbitrary plane in patient space
+ * (vtkImageResliceMapper samples the volume texture on the GPU, so oblique planes cost the same
+ * as orthogonal ones), the label map in the product colours (nearest neighbour: class ids are
+ * never blended) and the optional low-confidence tint, under a parallel camera placed exactly
+ * where slice-frame.ts maps LPS to canvas pixels, so the 2D overlay canvas drawn on top lines up.
+ * Owns every vtk object and the WebGL context; dispose() frees them.
+ */
+export class SliceScene {
+  private grw: GenericRW;
+  private ct: Layer | undefined;
+  private labels: Layer | undefined;
+  private confidence: Layer | undefined;
+  private frame = 0;
+  private disposed = false;
+  private plane: { f: SliceFrame; p: FramePlacement; k: number } | undefined;
+  /** Renders completed, for tests and the data-rendered attribute. */
+  renders = 0;
+  onRender: (() => void) | undefined;
+
+  constructor(container: HTMLElement) {
+    this.grw = vtkGenericRenderWindow.newInstance({ background: [0, 0, 0], listenWindowResize: false });
+    this.grw.setContainer(container);
+    this.grw.resize();
+    // The overlay canvas owns every gesture; vtk's trackball must never move this camera.
+    this.grw.getInteractor().unbindEvents();
+    const cam = this.grw.getRenderer().getActiveCamera();
+    cam.setParallelProjection(true);
+    countRenderWindow(1);
+  }
+
+  get canvas(): HTMLCanvasElement | null {
+    return this.grw.getApiSpecificRenderWindow().getCanvas() as HTMLCanvasElement | null;
+  }
+
+  private layer(g: VolumeGeometry, data: VoxelArray, name: string, depth: number): Layer {
+    const { image, scalars } = toVtkImage(g, data, name);
+    // Our own slice polygon instead of a plane: vtk.js cuts an oblique plane against the image
+    // outline and loses parts of it for a rotated grid; a quad over the whole canvas is exact,
+    // and the shader paints the (transparent) background outside the volume.
+    const quad = vtkPolyData.newInstance();
+    quad.getPolys().setData(Uint16Array.from([3, 0, 1, 2, 3, 0, 2, 3]));
+    const mapper = vtkImageResliceMapper.newInstance();
+    mapper.setInputData(image);
+    mapper.setSlicePolyData(quad);
+    mapper.setBackgroundColor(0, 0, 0, 0);
+    const actor = vtkImageSlice.newInstance();
+    actor.setMapper(mapper);
+    this.grw.getRenderer().addViewProp(actor);
+    const l: Layer = { image, scalars, mapper, actor, quad, depth, extra: [] };
+    this.placeLayer(l);
+    return l;
+  }
+
+  private drop(l: Layer | undefined): void {
+    if (!l) return;
+    this.grw.getRenderer().removeViewProp(l.actor);
+    for (const o of [l.actor, l.mapper, l.quad, l.image, l.scalars, ...l.extra]) o.delete();
+  }
+
+  setVolume(g: VolumeGeometry, data: VoxelArray): void {
+    this.drop(this.ct);
+    this.ct = this.layer(g, data, 'ct', 0);
+    this.ct.actor.getProperty().setInterpolationTypeToLinear();
+    this.requestRender();
+  }
+
+  setWindow(wl: WindowLevel): void {
+    const p = this.ct?.actor.getProperty();
+    if (!p) return;
+    p.setColorWindow(wl.width);
+    p.setColorLevel(wl.center);
+    this.requestRender();
+  }
+
+  /** Class colours and per-class opacity as step functions, so every integer id maps exactly. */
+  setLabels(g: VolumeGeometry, labels: Uint8Array | null, style: OverlayStyle | undefined): void {
+    if (!labels || !style) {
+      this.drop(this.labels);
+      this.labels = undefined;
+      return this.requestRender();
+    }
+    if (!this.labels || this.labels.image.getPointData().getScalars().getData() !== labels) {
+      this.drop(this.labels);
+      this.labels = this.layer(g, labels, 'labels', 1);
+      const prop = this.labels.actor.getProperty();
+      prop.setInterpolationTypeToNearest();
+      prop.setUseLookupTableScalarRange(true);
+    }
+    const l = this.labels;
+    for (const o of l.extra) o.delete();
+    const ctf = vtkColorTransferFunction.newInstance();
+    const pwf = vtkPiecewiseFunction.newInstance();
+    const n = style.colours.length;
+    for (let c = 0; c < n; c++) {
+      const rgb = style.colours[c] ?? [0, 0, 0];
+      const a = c === 0 ? 0 : (style.opacity[c] ?? 0);
+      for (const x of [c - 0.45, c + 0.45]) {
+        ctf.addRGBPoint(x, rgb[0] / 255, rgb[1] / 255, rgb[2] / 255);
+        pwf.addPoint(x, a);
+      }
+    }
+    const prop = l.actor.getProperty();
+    prop.setRGBTransferFunction(0, ctf);
+    prop.setPiecewiseFunction(0, pwf);
+    l.extra = [ctf, pwf];
+    this.requestRender();
+  }
+
+  setConfidence(g: VolumeGeometry, confidence: Float32Array | null, below: number): void {
+    if (!confidence || below <= 0) {
+      this.drop(this.confidence);
+      this.confidence = undefined;
+      return this.requestRender();
+    }
+    if (!this.confidence || this.confidence.image.getPointData().getScalars().getData() !== confidence) {
+      this.drop(this.confidence);
+      this.confidence = this.layer(g, confidence, 'confidence', 2);
+      const prop = this.confidence.actor.getProperty();
+      prop.setInterpolationTypeToNearest();
+      prop.setUseLookupTableScalarRange(true);
+    }
+    const l = this.confidence;
+    for (const o of l.extra) o.delete();
+    const ctf = vtkColorTransferFunction.newInstance();
+    ctf.addRGBPoint(0, ...LOW_CONFIDENCE_RGB);
+    ctf.addRGBPoint(1, ...LOW_CONFIDENCE_RGB);
+    const pwf = vtkPiecewiseFunction.newInstance();
+    pwf.addPoint(0, 0.6);
+    pwf.addPoint(below, 0);
+    pwf.addPoint(1, 0);
+    l.actor.getProperty().setRGBTransferFunction(0, ctf);
+    l.actor.getProperty().setPiecewiseFunction(0, pwf);
+    l.extra = [ctf, pwf];
+    this.requestRender();
+  }
+
+  /** Show slice k of the frame with the given placement (the camera follows the overlay maths). */
+  setPlane(f: SliceFrame, p: FramePlacement, k: number): void {
+    this.plane = { f, p, k };
+    for (const l of [this.ct, this.labels, this.confidence]) if (l) this.placeLayer(l);
+    const c = frameCamera(f, p, k);
+    const cam = this.grw.getRenderer().getActiveCamera();
+    cam.setFocalPoint(...c.focal);
+    cam.setPosition(...c.position);
+    cam.setViewUp(...c.viewUp);
+    cam.setParallelScale(c.parallelScale);
+    cam.setClippingRange(1, 2000);
+    this.requestRender();
+  }
+
+  private placeLayer(l: Layer): void {
+    if (!this.plane) return;
+    const { f, p, k } = this.plane;
+    const towardsCamera = -l.depth * LAYER_MM;
+    const pts = new Float32Array(12);
+    const corners: [number, number][] = [
+      [0, 0],
+      [p.width, 0],
+      [p.width, p.height],
+      [0, p.height],
+    ];
+    corners.forEach(([x, y], n) => {
+      const q = canvasToLps(f, p, x, y, k);
+      for (let a = 0; a < 3; a++) pts[3 * n + a] = (q[a] as number) + (f.normal[a] as number) * towardsCamera;
+    });
+    l.quad.getPoints().setData(pts, 3);
+    l.quad.modified();
+    l.mapper.modified();
+  }
+
+  resize(): void {
+    if (this.disposed) return;
+    this.grw.resize();
+    this.requestRender();
+  }
+
+  requestRender(): void {
+    if (this.disposed || this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (this.disposed || !this.ct || !this.plane) return;
+      this.grw.getRenderWindow().render();
+      this.renders++;
+      this.onRender?.();
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.drop(this.ct);
+    this.drop(this.labels);
+    this.drop(this.confidence);
+    // Lose the context now instead of at GC, so opening and closing views never piles up WebGL
+    // contexts (the browser caps them at 16).
+    const canvas = this.canvas;
+    const gl = canvas?.getContext('webgl2') ?? canvas?.getContext('webgl');
+    this.grw.delete();
+    gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    canvas?.remove();
+    countRenderWindow(-1);
+  }
+}
