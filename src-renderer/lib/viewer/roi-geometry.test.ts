@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Volume } from '../../../src-shared/volume/volume.js';
-import { boxSection, planeSection, rotateBox, type RoiBox } from './roi-geometry.js';
+import type { Vec3, Volume } from '../../../src-shared/volume/volume.js';
+import { boxSection, planeSection, rotateBox, solidSection, type RoiBox } from './roi-geometry.js';
 import { resampleLabelsNearest, sameGrid } from './labels.js';
 
 const box: RoiBox = { centerLps: [0, 0, 0], axes: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], sizeMm: [20, 10, 4] };
@@ -20,6 +20,21 @@ describe('roi geometry', () => {
     const seg = planeSection(box, [0, 0, 0], [0, 1, 0]);
     expect(seg).toHaveLength(2);
     expect(Math.abs((seg[0]?.[0] ?? 0) - (seg[1]?.[0] ?? 0))).toBeCloseTo(20, 9);
+  });
+
+  it('cuts any parallelepiped: a unit cube through its centre along the diagonal is a regular hexagon', () => {
+    const cube: Vec3[] = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => [n & 1, (n >> 1) & 1, (n >> 2) & 1]);
+    const n: Vec3 = [1 / Math.sqrt(3), 1 / Math.sqrt(3), 1 / Math.sqrt(3)];
+    const poly = solidSection(cube, [0.5, 0.5, 0.5], n);
+    expect(poly).toHaveLength(6);
+    const sides = poly.map((p, i) => {
+      const q = poly[(i + 1) % poly.length] as Vec3;
+      return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+    });
+    for (const s of sides) expect(s).toBeCloseTo(Math.SQRT1_2, 9);
+    // A sheared solid (gantry tilt) is cut as well: every vertex lies on the plane.
+    const sheared: Vec3[] = cube.map(([x, y, z]) => [x, y + 0.33 * z, z]);
+    for (const p of solidSection(sheared, [0.5, 0.7, 0.5], [0, 0, 1])) expect(p[2]).toBeCloseTo(0.5, 12);
   });
 
   it('rotates about an axis keeping the axes orthonormal', () => {

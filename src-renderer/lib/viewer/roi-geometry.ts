@@ -44,9 +44,12 @@ function cutEdges(pts: Vec3[], edges: [number, number][], p0: Vec3, n: Vec3): Ve
   return hits;
 }
 
-/** The polygon where a slice plane (point p0, normal n) cuts the box, ordered around its centre. */
-export function boxSection(b: RoiBox, p0: Vec3, n: Vec3): Vec3[] {
-  const hits = cutEdges(corners(b, 3), BOX_EDGES, p0, n);
+/**
+ * The polygon where a plane (point p0, normal n) cuts a parallelepiped given by its 8 corners
+ * (x fastest, then y, then z: corner n has bit 1 = +x, 2 = +y, 4 = +z), ordered around its centre.
+ */
+export function solidSection(pts: Vec3[], p0: Vec3, n: Vec3): Vec3[] {
+  const hits = cutEdges(pts, BOX_EDGES, p0, n);
   if (hits.length < 3) return [];
   const c = scale(hits.reduce((acc, p) => add(acc, p), [0, 0, 0] as Vec3), 1 / hits.length);
   const u = normalize(sub(hits[0] as Vec3, c));
@@ -55,6 +58,11 @@ export function boxSection(b: RoiBox, p0: Vec3, n: Vec3): Vec3[] {
     .map((p) => ({ p, a: Math.atan2(dot(sub(p, c), v), dot(sub(p, c), u)) }))
     .sort((x, y) => x.a - y.a)
     .map((x) => x.p);
+}
+
+/** The polygon where a slice plane (point p0, normal n) cuts the box, ordered around its centre. */
+export function boxSection(b: RoiBox, p0: Vec3, n: Vec3): Vec3[] {
+  return solidSection(corners(b, 3), p0, n);
 }
 
 /** The segment where the slice plane cuts the annulus plane's rectangle inside the box (0 or 2 points). */

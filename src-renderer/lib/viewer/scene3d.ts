@@ -6,19 +6,18 @@ import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
 import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
 import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
-import vtkImageMapper from '@kitware/vtk.js/Rendering/Core/ImageMapper';
+import vtkImageResliceMapper from '@kitware/vtk.js/Rendering/Core/ImageResliceMapper';
 import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
 import vtkImageMarchingCubes from '@kitware/vtk.js/Filters/General/ImageMarchingCubes';
 import { CLASSES } from '../../../src-shared/classes.js';
-import type { Vec3, Volume } from '../../../src-shared/volume/volume.js';
+import type { Vec3, Volume, VolumeGeometry } from '../../../src-shared/volume/volume.js';
 import { ijkToLps } from '../../../src-shared/volume/affine.js';
 import { countRenderWindow } from './debug.js';
 import { toVtkImage, vtkDirection } from './vtk-image.js';
-import type { RoiBox } from './roi-geometry.js';
+import { solidSection, type RoiBox } from './roi-geometry.js';
+import { cornersLps, ontoSlice, type SliceFrame } from './slice-frame.js';
 import type { WindowLevel } from './mpr.js';
 
-// Read from the mapper's namespace: the lint layer rule blocks any module path named 'constants'.
-const { SlicingMode } = vtkImageMapper;
 type GenericRW = ReturnType<typeof vtkGenericRenderWindow.newInstance>;
 type Deletable = { delete(): void };
 
@@ -31,7 +30,8 @@ export class Scene3D {
   private grw: GenericRW;
   private owned: Deletable[] = [];
   private image: ReturnType<typeof vtkImageData.newInstance> | undefined;
-  private slices: { mapper: ReturnType<typeof vtkImageMapper.newInstance>; actor: ReturnType<typeof vtkImageSlice.newInstance> }[] = [];
+  private slices: { mapper: ReturnType<typeof vtkImageResliceMapper.newInstance>; actor: ReturnType<typeof vtkImageSlice.newInstance>; poly: ReturnType<typeof vtkPolyData.newInstance> }[] = [];
+  private grid: VolumeGeometry | undefined;
   private surfaces = new Map<number, { actor: ReturnType<typeof vtkActor.newInstance>; parts: Deletable[] }>();
   private roiParts: Deletable[] = [];
   private roiActor: ReturnType<typeof vtkActor.newInstance> | undefined;
@@ -70,14 +70,20 @@ export class Scene3D {
     const { image: img, scalars } = toVtkImage(v, v.data, 'ct');
     this.image = img;
     this.owned.push(img, scalars);
-    for (const mode of [SlicingMode.I, SlicingMode.J, SlicingMode.K]) {
-      const mapper = vtkImageMapper.newInstance();
+    this.grid = v;
+    // The same planes as the 2D views (setPlanes): resliced on the GPU, so an oblique grid shows
+    // its true axial/coronal/sagittal cuts here too.
+    for (let n = 0; n < 3; n++) {
+      const poly = vtkPolyData.newInstance();
+      const mapper = vtkImageResliceMapper.newInstance();
       mapper.setInputData(img);
-      mapper.setSlicingMode(mode);
+      mapper.setSlicePolyData(poly);
+      mapper.setBackgroundColor(0, 0, 0, 0);
       const actor = vtkImageSlice.newInstance();
       actor.setMapper(mapper);
+      actor.setVisibility(false);
       this.renderer.addViewProp(actor);
-      this.slices.push({ mapper, actor });
+      this.slices.push({ mapper, actor, poly });
     }
     this.resetCamera(v);
   }
@@ -89,13 +95,34 @@ export class Scene3D {
     cam.setFocalPoint(centre[0], centre[1], centre[2]);
     cam.setPosition(centre[0] - 0.35 * 800, centre[1] - 800, centre[2] + 0.3 * 800);
     cam.setViewUp(0, 0, 1);
-    this.renderer.resetCamera();
+    // Frame the whole grid, whatever is visible yet (planes and surfaces arrive later).
+    const c = cornersLps(v, 0.5);
+    const lo = [0, 1, 2].map((a) => Math.min(...c.map((p) => p[a] as number)));
+    const hi = [0, 1, 2].map((a) => Math.max(...c.map((p) => p[a] as number)));
+    this.renderer.resetCamera([lo[0]!, hi[0]!, lo[1]!, hi[1]!, lo[2]!, hi[2]!]);
     cam.zoom(1.3);
     this.requestRender();
   }
 
-  setCursor(ijk: Vec3): void {
-    this.slices.forEach((s, a) => s.mapper.setSlice(Math.round(ijk[a] as number)));
+  /** Show each 2D view's current slice: the plane cut by the volume's outline, as a polygon. */
+  setPlanes(planes: { frame: SliceFrame; slice: number }[]): void {
+    if (!this.grid) return;
+    const box = cornersLps(this.grid, 0.5);
+    planes.slice(0, this.slices.length).forEach(({ frame, slice }, n) => {
+      const s = this.slices[n];
+      if (!s) return;
+      const poly = solidSection(box, ontoSlice(frame, [0, 0, 0], slice), frame.normal);
+      const pts = new Float32Array(poly.length * 3);
+      poly.forEach((p, i) => pts.set(p, 3 * i));
+      // A convex polygon: a triangle fan from its first corner.
+      const tris = new Uint16Array(Math.max(0, poly.length - 2) * 4);
+      for (let t = 0; t + 2 < poly.length; t++) tris.set([3, 0, t + 1, t + 2], 4 * t);
+      s.poly.getPoints().setData(pts, 3);
+      s.poly.getPolys().setData(tris);
+      s.poly.modified();
+      s.mapper.modified();
+      s.actor.setVisibility(this.planesOn && poly.length >= 3);
+    });
     this.requestRender();
   }
 
@@ -107,8 +134,11 @@ export class Scene3D {
     this.requestRender();
   }
 
+  private planesOn = true;
+
   setSlicesVisible(on: boolean): void {
-    for (const s of this.slices) s.actor.setVisibility(on);
+    this.planesOn = on;
+    for (const s of this.slices) s.actor.setVisibility(on && s.poly.getNumberOfPoints() >= 3);
     this.requestRender();
   }
 
@@ -228,6 +258,7 @@ export class Scene3D {
       this.renderer.removeViewProp(s.actor);
       s.actor.delete();
       s.mapper.delete();
+      s.poly.delete();
     }
     this.slices = [];
     for (const o of this.owned) o.delete();

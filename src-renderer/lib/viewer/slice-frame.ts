@@ -38,7 +38,8 @@ export interface SliceFrame {
   labels: { left: string; right: string; top: string; bottom: string };
 }
 
-function cornersLps(g: VolumeGeometry, pad: number): Vec3[] {
+/** The grid's 8 corners in LPS (voxel centres, or voxel edges with pad 0.5); bit 1 = +i, 2 = +j, 4 = +k. */
+export function cornersLps(g: VolumeGeometry, pad: number): Vec3[] {
   const out: Vec3[] = [];
   for (let n = 0; n < 8; n++) {
     const ijk: Vec3 = [n & 1 ? g.dims[0] - 1 + pad : -pad, n & 2 ? g.dims[1] - 1 + pad : -pad, n & 4 ? g.dims[2] - 1 + pad : -pad];
