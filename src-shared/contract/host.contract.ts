@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { method, service } from '../rpc/define.js';
 import { PathSchema } from './common.js';
+import { DefaultModelStateSchema } from './system.contract.js';
 
 /**
- * Native desktop affordances (folder dialog, opening a folder in the file manager) and the
- * recent-studies list. In web mode there is no native dialog: `supported: false` tells the UI to
- * show a path field instead.
+ * Native desktop affordances (folder dialog, opening a folder in the file manager), the
+ * recent-studies list and the persisted adopted default model.
+ * In web mode there is no native dialog: `supported: false` tells the UI to show a path field
+ * instead.
  */
 export const RecentStudySchema = z.object({
   path: z.string(),
@@ -62,6 +64,16 @@ export const hostContract = service({
       summary: 'Forget all recent studies',
       input: z.object({}),
       output: RecentList,
+    }),
+    getDefaultModel: method({
+      summary: 'The model segmentation uses when none is named: the adopted one, else the bundled one',
+      input: z.object({}),
+      output: DefaultModelStateSchema,
+    }),
+    setDefaultModel: method({
+      summary: 'Adopt a model folder as the default (checked to load first), or null to restore the bundled model',
+      input: z.object({ dir: PathSchema.nullable() }),
+      output: DefaultModelStateSchema,
     }),
   },
 });
