@@ -165,4 +165,24 @@ describe('host service', () => {
       expect((await createHostService().getDefaultModel({}, ctx)).current).toMatchObject({ path: model, source: 'adopted' });
     });
   });
+
+  it('remembers preferences beside the default model without losing either, and ignores a damaged file', async () => {
+    const host = createHostService();
+    expect(await host.getPreferences({}, ctx)).toEqual({ stowUrl: null });
+    expect(await host.setPreferences({ stowUrl: 'http://127.0.0.1:8042/dicom-web/studies' }, ctx)).toEqual({ stowUrl: 'http://127.0.0.1:8042/dicom-web/studies' });
+    await host.setDefaultModel({ dir: null }, ctx);
+    // Fields a newer version wrote survive this version's writes.
+    const file = path.join(dir, 'settings.json');
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), futureField: 42 }));
+    await host.setPreferences({}, ctx);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ stowUrl: 'http://127.0.0.1:8042/dicom-web/studies', futureField: 42 });
+    expect((await createHostService().getPreferences({}, ctx)).stowUrl).toBe('http://127.0.0.1:8042/dicom-web/studies');
+    expect(await host.setPreferences({ stowUrl: null }, ctx)).toEqual({ stowUrl: null });
+
+    writeFileSync(file, JSON.stringify({ stowUrl: 'file:///etc/passwd', defaultModel: 7 }));
+    expect(await host.getPreferences({}, ctx)).toEqual({ stowUrl: null });
+    expect((await host.getDefaultModel({}, ctx)).adopted).toBeNull();
+    writeFileSync(file, '{not json');
+    expect((await host.getDefaultModel({}, ctx)).current?.source).toBe('bundled');
+  });
 });

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import path from 'node:path';
-import { RecentStudySchema, type RecentStudy } from '../../src-shared/contract/host.contract.js';
+import { PreferencesSchema, RecentStudySchema, type Preferences, type RecentStudy } from '../../src-shared/contract/host.contract.js';
 import type { Contract } from '../../src-shared/contract/index.js';
 import type { ServiceImpl } from '../../src-shared/rpc/define.js';
 import { AppError } from '../../src-shared/errors.js';
 import { checkModelFolder, resolveDefaultModel } from '../ml/default-model.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { configDir, updateSettings } from '../util/settings.js';
+import { configDir, readSettings, updateSettings, type Settings } from '../util/settings.js';
 
 /** What only a desktop shell can do; the Electron entry installs one, web mode has none. */
 export interface HostNativeAdapter {
@@ -50,6 +50,12 @@ async function readRecent(): Promise<RecentStudy[]> {
   } catch {
     return [];
   }
+}
+
+/** A remembered URL that no longer passes the contract (hand-edited file) reads as unset. */
+function preferences(s: Settings): Preferences {
+  const url = PreferencesSchema.shape.stowUrl.safeParse(s.stowUrl ?? null);
+  return { stowUrl: url.success ? url.data : null };
 }
 
 async function writeRecent(list: RecentStudy[]): Promise<void> {
@@ -126,6 +132,12 @@ export function createHostService(): ServiceImpl<Contract['host']> {
       await checkModelFolder(abs);
       await updateSettings({ defaultModel: abs });
       return resolveDefaultModel();
+    },
+    async getPreferences() {
+      return preferences(await readSettings());
+    },
+    async setPreferences(input) {
+      return preferences(await updateSettings({ ...(input.stowUrl !== undefined ? { stowUrl: input.stowUrl } : {}) }));
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The user's config folder and settings.json in it (the adopted default model). Shared by the host service (which edits it) and the model resolver (which
+ * The user's config folder and settings.json in it: the adopted default model and the UI's
+ * remembered choices. Shared by the host service (which edits it) and the model resolver (which
  * only reads it), so the CLI, web mode and Electron all honour the same choices.
  */
 import { readFile } from 'node:fs/promises';
@@ -22,6 +23,8 @@ export const settingsFile = (): string => path.join(configDir(), 'settings.json'
 const FIELDS = {
   /** Absolute model folder adopted as the default for segmentation; absent = the bundled model. */
   defaultModel: z.string().min(1),
+  /** The DICOMweb STOW-RS endpoint the last SEG was sent to successfully. */
+  stowUrl: z.string().min(1),
 };
 export type Settings = { [K in keyof typeof FIELDS]?: z.infer<(typeof FIELDS)[K]> };
 type SettingsKey = keyof typeof FIELDS;

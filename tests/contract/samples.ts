@@ -123,6 +123,11 @@ export const samples: Samples = {
       },
       check: (o) => expect(o.current?.source === 'adopted' && o.adopted === o.current.path && o.adopted.endsWith(`cardioseg-contract-adopt-${process.pid}`), 'the adopted folder is the default'),
     },
+    getPreferences: { input: () => (isolateHostConfig(), {}), check: (o) => expect(o.stowUrl === null || o.stowUrl.startsWith('http'), 'preferences read') },
+    setPreferences: {
+      input: () => (isolateHostConfig(), { stowUrl: 'http://127.0.0.1:8042/dicom-web/studies' }),
+      check: (o) => expect(o.stowUrl === 'http://127.0.0.1:8042/dicom-web/studies', 'STOW-RS endpoint remembered'),
+    },
   },
   exports: {
     run: {
