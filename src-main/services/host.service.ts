@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
-import os from 'node:os';
 import { z } from 'zod';
 import path from 'node:path';
-import { RecentStudySchema, type RecentStudy } from '../../src-shared/contract/host.contract.js';
+import { PreferencesSchema, RecentStudySchema, type Preferences, type RecentStudy } from '../../src-shared/contract/host.contract.js';
 import type { Contract } from '../../src-shared/contract/index.js';
 import type { ServiceImpl } from '../../src-shared/rpc/define.js';
 import { AppError } from '../../src-shared/errors.js';
+import { checkModelFolder, resolveDefaultModel } from '../ml/default-model.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { configDir, readSettings, updateSettings, type Settings } from '../util/settings.js';
 
 /** What only a desktop shell can do; the Electron entry installs one, web mode has none. */
 export interface HostNativeAdapter {
@@ -29,14 +30,6 @@ const ModelResultSchema = z.object({
   validationPatients: z.array(z.string()).optional(),
 });
 
-/** CARDIOSEG_CONFIG_DIR wins (tests, portable installs); then the platform's user config dir. */
-export function configDir(): string {
-  if (process.env.CARDIOSEG_CONFIG_DIR) return process.env.CARDIOSEG_CONFIG_DIR;
-  if (process.platform === 'win32' && process.env.APPDATA) return path.join(process.env.APPDATA, 'CardioSeg');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'CardioSeg');
-  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'cardioseg');
-}
-
 const recentFile = () => path.join(configDir(), 'recent-studies.json');
 
 async function readRecent(): Promise<RecentStudy[]> {
@@ -57,6 +50,12 @@ async function readRecent(): Promise<RecentStudy[]> {
   } catch {
     return [];
   }
+}
+
+/** A remembered URL that no longer passes the contract (hand-edited file) reads as unset. */
+function preferences(s: Settings): Preferences {
+  const url = PreferencesSchema.shape.stowUrl.safeParse(s.stowUrl ?? null);
+  return { stowUrl: url.success ? url.data : null };
 }
 
 async function writeRecent(list: RecentStudy[]): Promise<void> {
@@ -119,6 +118,26 @@ export function createHostService(): ServiceImpl<Contract['host']> {
     async clearRecent() {
       await writeRecent([]);
       return { studies: [] };
+    },
+    async getDefaultModel() {
+      return resolveDefaultModel();
+    },
+    async setDefaultModel({ dir }) {
+      if (dir === null) {
+        await updateSettings({ defaultModel: null });
+        return resolveDefaultModel();
+      }
+      // Absolute, so the CLI run from another folder finds the same model.
+      const abs = path.resolve(dir);
+      await checkModelFolder(abs);
+      await updateSettings({ defaultModel: abs });
+      return resolveDefaultModel();
+    },
+    async getPreferences() {
+      return preferences(await readSettings());
+    },
+    async setPreferences(input) {
+      return preferences(await updateSettings({ ...(input.stowUrl !== undefined ? { stowUrl: input.stowUrl } : {}) }));
     },
   };
 }

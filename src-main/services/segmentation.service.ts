@@ -10,10 +10,12 @@ import { runSegmentationInWorker } from '../ml/infer/worker-host.js';
 export function createSegmentationService(): ServiceImpl<Contract['segmentation']> {
   return {
     async run(input, ctx) {
-      // Resolved here so a missing model fails at once, before a worker starts.
-      const modelDir = await resolveModelDir(input.modelDir);
+      // Resolved here so a missing model fails at once, before a worker starts; the worker gets
+      // the folder itself, so a fallback's warning is added here, once.
+      const { dir: modelDir, warnings } = await resolveModelDir(input.modelDir);
       const run = process.env.CARDIOSEG_INFER_INLINE === '1' ? runSegmentation : runSegmentationInWorker;
-      return run({ ...input, modelDir }, { signal: ctx.signal, progress: ctx.progress });
+      const out = await run({ ...input, modelDir }, { signal: ctx.signal, progress: ctx.progress });
+      return warnings.length ? { ...out, warnings: [...warnings, ...out.warnings] } : out;
     },
   };
 }

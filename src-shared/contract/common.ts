@@ -35,4 +35,10 @@ export const VolumeSchema = GeometrySchema.extend({
 
 export const PathSchema = z.string().min(1).max(4096);
 
+/**
+ * A URL the user typed for a server the main process may contact (DICOMweb). Only http(s): a
+ * file:, data: or other scheme must never reach fetch in the main process.
+ */
+export const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'Enter an http:// or https:// URL' }).max(2048);
+
 export const TimingsSchema = z.record(z.string(), z.number());

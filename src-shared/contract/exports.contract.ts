@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method, service } from '../rpc/define.js';
-import { Mat3Schema, PathSchema, Vec3Schema, WarningSchema } from './common.js';
+import { HttpUrlSchema, Mat3Schema, PathSchema, Vec3Schema, WarningSchema } from './common.js';
 
 export const ExportFormat = z.enum(['seg', 'nifti', 'stl', 'obj', 'roi', 'report']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
@@ -74,11 +74,20 @@ export const exportsContract = service({
       summary: 'Send a DICOM file (e.g. the SEG) to a DICOMweb STOW-RS endpoint',
       input: z.object({
         path: PathSchema,
-        url: z.string().url(),
+        /** The STOW-RS studies endpoint the user typed, e.g. http://pacs:8042/dicom-web/studies. */
+        url: HttpUrlSchema,
         /** Sent as `Authorization` when given; never logged. */
         authorization: z.string().max(4096).optional(),
       }),
-      output: z.object({ status: z.number().int(), retrieveUrl: z.string().nullable(), warnings: z.array(WarningSchema) }),
+      output: z.object({
+        /** HTTP status of the STOW-RS response (200, or 202 when some instances were refused). */
+        status: z.number().int(),
+        retrieveUrl: z.string().nullable(),
+        /** Instances the PACS reports as stored (ReferencedSOPSequence) and refused (FailedSOPSequence). */
+        stored: z.number().int().nonnegative(),
+        failed: z.number().int().nonnegative(),
+        warnings: z.array(WarningSchema),
+      }),
     }),
   },
 });

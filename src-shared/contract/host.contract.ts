@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { method, service } from '../rpc/define.js';
-import { PathSchema } from './common.js';
+import { HttpUrlSchema, PathSchema } from './common.js';
+import { DefaultModelStateSchema } from './system.contract.js';
 
 /**
- * Native desktop affordances (folder dialog, opening a folder in the file manager) and the
- * recent-studies list. In web mode there is no native dialog: `supported: false` tells the UI to
- * show a path field instead.
+ * Native desktop affordances (folder dialog, opening a folder in the file manager), the
+ * recent-studies list and the persisted user settings (adopted default model, UI preferences).
+ * In web mode there is no native dialog: `supported: false` tells the UI to show a path field
+ * instead.
  */
 export const RecentStudySchema = z.object({
   path: z.string(),
@@ -18,6 +20,13 @@ export const RecentStudySchema = z.object({
 export type RecentStudy = z.infer<typeof RecentStudySchema>;
 
 const RecentList = z.object({ studies: z.array(RecentStudySchema) });
+
+/** Choices the UI remembers across sessions; null = never set. */
+export const PreferencesSchema = z.object({
+  /** DICOMweb STOW-RS endpoint of the last successful "Send SEG to PACS". */
+  stowUrl: HttpUrlSchema.nullable(),
+});
+export type Preferences = z.infer<typeof PreferencesSchema>;
 
 export const hostContract = service({
   methods: {
@@ -62,6 +71,26 @@ export const hostContract = service({
       summary: 'Forget all recent studies',
       input: z.object({}),
       output: RecentList,
+    }),
+    getDefaultModel: method({
+      summary: 'The model segmentation uses when none is named: the adopted one, else the bundled one',
+      input: z.object({}),
+      output: DefaultModelStateSchema,
+    }),
+    setDefaultModel: method({
+      summary: 'Adopt a model folder as the default (checked to load first), or null to restore the bundled model',
+      input: z.object({ dir: PathSchema.nullable() }),
+      output: DefaultModelStateSchema,
+    }),
+    getPreferences: method({
+      summary: 'UI choices remembered in the settings file',
+      input: z.object({}),
+      output: PreferencesSchema,
+    }),
+    setPreferences: method({
+      summary: 'Remember UI choices (a field left out is unchanged, null forgets it)',
+      input: PreferencesSchema.partial(),
+      output: PreferencesSchema,
     }),
   },
 });

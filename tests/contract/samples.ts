@@ -110,6 +110,24 @@ export const samples: Samples = {
       check: (o) => expect(o.studies[0]?.path === '/tmp/cardioseg-sample-study' && o.studies[0].openedAt.length > 0, 'added study is first'),
     },
     clearRecent: { input: () => (isolateHostConfig(), {}), check: (o) => expect(o.studies.length === 0, 'cleared') },
+    getDefaultModel: {
+      input: () => (isolateHostConfig(), {}),
+      check: (o) => expect(o.bundled?.id === 'cardioseg-default' && o.current !== null && o.warnings.length === 0, 'the bundled model is known and something is the default'),
+    },
+    setDefaultModel: {
+      // A real (tiny, random-weight) model folder, so the service's full load check runs.
+      input: async () => {
+        isolateHostConfig();
+        const { writeTinyModelDir } = await import('../../src-main/ml/infer/tiny-model.js');
+        return { dir: await writeTinyModelDir(path.join(os.tmpdir(), `cardioseg-contract-adopt-${process.pid}`)) };
+      },
+      check: (o) => expect(o.current?.source === 'adopted' && o.adopted === o.current.path && o.adopted.endsWith(`cardioseg-contract-adopt-${process.pid}`), 'the adopted folder is the default'),
+    },
+    getPreferences: { input: () => (isolateHostConfig(), {}), check: (o) => expect(o.stowUrl === null || o.stowUrl.startsWith('http'), 'preferences read') },
+    setPreferences: {
+      input: () => (isolateHostConfig(), { stowUrl: 'http://127.0.0.1:8042/dicom-web/studies' }),
+      check: (o) => expect(o.stowUrl === 'http://127.0.0.1:8042/dicom-web/studies', 'STOW-RS endpoint remembered'),
+    },
   },
   exports: {
     run: {

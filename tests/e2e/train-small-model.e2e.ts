@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { tinyModel } from './fixtures.js';
 /**
  * Training workflow: a tiny U-Net on generated slices from the Training screen, live curves
  * (loss, per-class Dice, accuracy beside the all-background baseline), cancel after the first
- * epoch, resume from the checkpoint, and the comparison table before adopting.
+ * epoch, resume from the checkpoint, the comparison table, adopting the new model as the
+ * persisted default (still the default after a reload) and restoring the bundled one.
  */
 describe('train a small model (web mode)', () => {
   let app: WebApp;
@@ -74,11 +75,20 @@ describe('train a small model (web mode)', () => {
     await page.getByTestId('compare-run').click();
     await page.waitForSelector('[data-testid="compare-other-3"]:not(:text-is("—"))', { state: 'attached' });
     expect(Number.parseFloat((await page.getByTestId('compare-other-3').textContent()) ?? 'NaN')).toBeGreaterThanOrEqual(0);
+    // Before adopting, the bundled model is the default.
+    expect(await page.getByTestId('default-model').getAttribute('data-source')).toBe('bundled');
+    expect(await page.getByTestId('default-model-id').textContent()).toBe('cardioseg-default');
     await page.getByTestId('adopt-model').click();
     await page.getByTestId('adopted').waitFor();
+    await page.waitForSelector('[data-testid="default-model"][data-source="adopted"]', { state: 'attached' });
+    expect(await page.getByTestId('default-model-path').textContent()).toBe(outDir);
+    expect(await page.getByTestId('adopt-model').isDisabled()).toBe(true);
+    expect((JSON.parse(readFileSync(path.join(configDir, 'settings.json'), 'utf8')) as { defaultModel?: string }).defaultModel).toBe(outDir);
     // Where the cancel lands varies from run to run: compare the layout, not the curves' numbers.
     await page.screenshot({ path: screenshotPath('train-small-model-curves') });
-    await expectScreenshot(page, 'train-small-model', 3, ['train-stats', 'chart-loss', 'chart-accuracy', 'chart-dice', 'train-result', 'train-out', 'train-epochs']);
+    await expectScreenshot(page, 'train-small-model', 3, ['train-stats', 'chart-loss', 'chart-accuracy', 'chart-dice', 'train-result', 'train-out', 'train-epochs', 'default-model-path']);
+    // After the baseline: the element screenshot scrolls the result into view.
+    await page.getByTestId('train-result').screenshot({ path: screenshotPath('train-small-model-adopted') });
   });
 
   it('inspects the trained model as a pretrained encoder and runs a frozen -> unfrozen transfer', async () => {
@@ -96,5 +106,29 @@ describe('train a small model (web mode)', () => {
     expect(text).toContain('Left ventricle');
     expect(existsSync(path.join(`${outDir}-transfer`, 'plans.json'))).toBe(true);
     await page.screenshot({ path: screenshotPath('train-transfer') });
+  });
+
+  it('keeps the adopted model as the default after a reload, and restores the bundled one', async () => {
+    const { page } = browser;
+    const settings = () => JSON.parse(readFileSync(path.join(configDir, 'settings.json'), 'utf8')) as { defaultModel?: string };
+    // A reload is a new renderer: what it shows comes from the settings file, not from memory.
+    await page.reload();
+    await page.getByTestId('tab-training').click();
+    await page.waitForSelector('[data-testid="default-model"][data-source="adopted"]', { state: 'attached' });
+    expect(await page.getByTestId('default-model-id').textContent()).toBe(path.basename(outDir));
+    expect(await page.getByTestId('default-model-path').textContent()).toBe(outDir);
+    expect(await page.getByTestId('default-model-source').textContent()).toContain('adopted');
+    expect(await page.getByTestId('default-model-warning').count()).toBe(0);
+
+    await page.getByTestId('restore-default').click();
+    await page.waitForSelector('[data-testid="default-model"][data-source="bundled"]', { state: 'attached' });
+    expect(await page.getByTestId('default-model-id').textContent()).toBe('cardioseg-default');
+    expect(await page.getByTestId('restore-default').count()).toBe(0);
+    expect(settings().defaultModel).toBeUndefined();
+
+    await page.reload();
+    await page.getByTestId('tab-training').click();
+    await page.waitForSelector('[data-testid="default-model"][data-source="bundled"]', { state: 'attached' });
+    expect(await page.getByTestId('default-model-id').textContent()).toBe('cardioseg-default');
   });
 });

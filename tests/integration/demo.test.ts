@@ -19,6 +19,8 @@ describe('cardioseg demo (README main job)', () => {
     rmSync(OUT, { recursive: true, force: true });
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'cardioseg.mjs'), 'demo', '--out', OUT, '--json', '--quiet'], {
       cwd: REPO_ROOT,
+      // An empty config dir: a model the developer adopted must not replace the bundled one here.
+      env: { ...process.env, CARDIOSEG_CONFIG_DIR: path.join(OUT, '.config') },
       encoding: 'utf8',
       timeout: 580_000,
       maxBuffer: 64 * 2 ** 20,

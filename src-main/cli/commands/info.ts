@@ -14,7 +14,7 @@ export const infoCommand: Command = {
       `CardioSeg ${i.version} (node ${i.runtime.node}, ${i.runtime.platform}/${i.runtime.arch}, ${i.runtime.cpus} cpus)`,
       `TensorFlow.js backend: ${i.tfBackend}  (tried: ${i.tfBackendsTried.map((a) => `${a.name}${a.ok ? ' ok' : ' failed'}`).join(', ')})`,
       `Inference engine: ${i.inferenceEngine}${i.inferenceEngineError ? ` (${i.inferenceEngineError})` : ''}`,
-      `Default model: ${i.defaultModel ? `${i.defaultModel.id} at ${i.defaultModel.path}` : 'none bundled'}`,
+      `Default model: ${i.defaultModel ? `${i.defaultModel.id} at ${i.defaultModel.path} (${i.defaultModel.source})` : 'none adopted or bundled'}`,
     ].join('\n');
   },
 };

@@ -50,6 +50,8 @@ export const segmentCommand: Command = {
     const s = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(2)} s`;
     return [
       `Segmented ${o.dims.join('x')} voxels with ${o.engine.name} (${o.engine.detail})${o.engine.onnxExported === true ? ', ONNX exported' : o.engine.onnxExported === false ? ', cached ONNX' : ''}`,
+      // The default model can be an adopted one: say which folder ran.
+      `Model: ${o.model.dir}`,
       ...(o.orientation.reoriented ? [`Input stored as ${o.orientation.source}: reoriented to LPS for the network and back (lossless)`] : []),
       `Time: total ${s(t.totalMs)} (read ${s(t.readMs)}, model ${s((t.loadModelMs ?? 0) + (t.exportMs ?? 0))}, forward ${s(t.forwardMs)}, post-process ${s(t.postprocessMs)}, write ${s(t.writeMs)})`,
       'Structure              voxels      mL   mean conf',

@@ -10,7 +10,7 @@ import type { SegmentationRunInput, SegmentationRunOutput } from '../../../src-s
 import { AppError, type Warning } from '../../../src-shared/errors.js';
 import type { Progress } from '../../../src-shared/rpc/define.js';
 import type { Volume } from '../../../src-shared/volume/volume.js';
-import { findDefaultModel } from '../default-model.js';
+import { resolveDefaultModel } from '../default-model.js';
 import { openModel } from './open-model.js';
 import { segmentVolume } from './segment-volume.js';
 
@@ -42,23 +42,26 @@ async function readInput(input: ParsedInput['input'], ctx: PipelineContext): Pro
   return { volume: r.volume, warnings: r.warnings };
 }
 
-export async function resolveModelDir(modelDir: string | undefined): Promise<string> {
-  if (modelDir) return modelDir;
-  const found = await findDefaultModel();
-  if (!found) {
+/** The named model folder, else the adopted default, else the bundled one (with why, in warnings). */
+export async function resolveModelDir(modelDir: string | undefined): Promise<{ dir: string; warnings: Warning[] }> {
+  if (modelDir) return { dir: modelDir, warnings: [] };
+  const { current, warnings } = await resolveDefaultModel();
+  if (!current) {
     throw new AppError(
       'NOT_FOUND',
       'No model given and no default model is bundled with this build. Pass a model folder (model.json + weights.bin + plans.json), e.g. `cardioseg segment CT --model DIR --out OUT`, or train one first.',
+      warnings.length ? { warnings } : undefined,
     );
   }
-  return found.path;
+  return { dir: current.path, warnings };
 }
 
 export async function runSegmentation(input: ParsedInput, ctx: PipelineContext): Promise<SegmentationRunOutput> {
   const t0 = performance.now();
-  const modelDir = await resolveModelDir(input.modelDir);
+  const { dir: modelDir, warnings: modelWarnings } = await resolveModelDir(input.modelDir);
   const tr = performance.now();
   const { volume, warnings } = await readInput(input.input, ctx);
+  warnings.unshift(...modelWarnings);
   const readMs = performance.now() - tr;
   ctx.signal.throwIfAborted();
 

@@ -1,5 +1,5 @@
 import { connect, type Api, type TransportKind } from '../api/connect.js';
-import type { SystemInfo } from '../../../src-shared/contract/system.contract.js';
+import type { DefaultModelState, SystemInfo } from '../../../src-shared/contract/system.contract.js';
 import { toUiError, type UiError } from './task.svelte.js';
 
 export type Screen = 'open' | 'viewer' | 'training' | 'export';
@@ -12,15 +12,31 @@ class AppState {
   connectError = $state<string | undefined>(undefined);
   screen = $state<Screen>('open');
   errors = $state.raw<UiError[]>([]);
+  /**
+   * The model a segmentation without a model folder uses (adopted or bundled). Read at start-up
+   * and replaced on every change, so all screens name the same one; system.info's copy goes stale.
+   */
+  defaultModel = $state.raw<DefaultModelState | undefined>(undefined);
 
   async start(): Promise<void> {
     try {
       const c = await connect();
       this.api = c.api;
       this.kind = c.kind;
-      this.info = await c.api.system.info({});
+      [this.info, this.defaultModel] = await Promise.all([c.api.system.info({}), c.api.host.getDefaultModel({})]);
     } catch (e) {
       this.connectError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** Adopt a model folder as the persisted default, or null for the bundled one; false on failure (reported). */
+  async setDefaultModel(dir: string | null): Promise<boolean> {
+    try {
+      this.defaultModel = await this.need().host.setDefaultModel({ dir });
+      return true;
+    } catch (e) {
+      this.report(e, dir === null ? 'Could not restore the bundled model' : 'Could not adopt that model');
+      return false;
     }
   }
 
