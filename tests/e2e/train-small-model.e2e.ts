@@ -79,6 +79,13 @@ describe('train a small model (web mode)', () => {
     expect(await page.getByTestId('default-model').getAttribute('data-source')).toBe('bundled');
     expect(await page.getByTestId('default-model-id').textContent()).toBe('cardioseg-default');
     await page.getByTestId('adopt-model').click();
+    // A model that failed its quality gate asks for a second, explicit confirmation.
+    const gateFailed = ((await page.getByTestId('quality-gate').textContent()) ?? '').includes('FAILED');
+    expect(await page.getByTestId('gate-warning').isVisible()).toBe(gateFailed);
+    if (gateFailed) {
+      expect(await page.getByTestId('default-model').getAttribute('data-source')).toBe('bundled');
+      await page.getByTestId('adopt-anyway').click();
+    }
     await page.getByTestId('adopted').waitFor();
     await page.waitForSelector('[data-testid="default-model"][data-source="adopted"]', { state: 'attached' });
     expect(await page.getByTestId('default-model-path').textContent()).toBe(outDir);
