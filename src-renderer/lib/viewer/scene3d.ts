@@ -67,6 +67,7 @@ export class Scene3D {
 
   setVolume(v: Volume): void {
     this.clearSlices();
+    this.planesKey = '';
     const { image: img, scalars } = toVtkImage(v, v.data, 'ct');
     this.image = img;
     this.owned.push(img, scalars);
@@ -107,6 +108,9 @@ export class Scene3D {
   /** Show each 2D view's current slice: the plane cut by the volume's outline, as a polygon. */
   setPlanes(planes: { frame: SliceFrame; slice: number }[]): void {
     if (!this.grid) return;
+    const key = planes.map((p) => `${p.frame.kind}:${p.frame.space}:${p.slice}`).join('|');
+    if (key === this.planesKey) return;
+    this.planesKey = key;
     const box = cornersLps(this.grid, 0.5);
     planes.slice(0, this.slices.length).forEach(({ frame, slice }, n) => {
       const s = this.slices[n];
@@ -123,7 +127,20 @@ export class Scene3D {
       s.mapper.modified();
       s.actor.setVisibility(this.planesOn && poly.length >= 3);
     });
-    this.requestRender();
+    // Paging through slices must never wait for a 3D frame (surfaces are heavy on a software GL):
+    // the 3D planes catch up once the scrolling pauses.
+    if (this.planesOn) this.requestRenderAfterPause();
+  }
+
+  private planesKey = '';
+  private pauseTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private requestRenderAfterPause(ms = 150): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => {
+      this.pauseTimer = undefined;
+      this.requestRender();
+    }, ms);
   }
 
   setWindow(wl: WindowLevel): void {
@@ -270,6 +287,7 @@ export class Scene3D {
     if (this.disposed) return;
     this.disposed = true;
     if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.clearSurfaces();
     this.setRoi(null);
     this.clearSlices();
