@@ -1,6 +1,3 @@
-import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Geometry';
-import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Volume';
-import vtkGenericRenderWindow from '@kitware/vtk.js/Rendering/Misc/GenericRenderWindow';
 import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
 import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
@@ -12,65 +9,113 @@ import vtkImageMarchingCubes from '@kitware/vtk.js/Filters/General/ImageMarching
 import { CLASSES } from '../../../src-shared/classes.js';
 import type { Vec3, Volume, VolumeGeometry } from '../../../src-shared/volume/volume.js';
 import { ijkToLps } from '../../../src-shared/volume/affine.js';
-import { countRenderWindow } from './debug.js';
-import { toVtkImage, vtkDirection } from './vtk-image.js';
+import { vtkDirection } from './vtk-image.js';
+import type { GLView, ViewerGL } from './viewer-gl.js';
 import { solidSection, type RoiBox } from './roi-geometry.js';
 import { cornersLps, ontoSlice, type SliceFrame } from './slice-frame.js';
 import type { WindowLevel } from './mpr.js';
 
-type GenericRW = ReturnType<typeof vtkGenericRenderWindow.newInstance>;
 type Deletable = { delete(): void };
 
 /**
  * The 3D view: the three MPR planes as textured slices, one marching-cubes surface per
- * structure in the product colours, and the mitral ROI box. Owns every vtk object it creates
- * and frees them (and its WebGL context) in dispose().
+ * structure in the product colours, and the mitral ROI box, drawn through the viewer's shared
+ * WebGL window (the CT texture is the 2D views' own). Owns every vtk object it creates and frees
+ * them in dispose(). Gestures are its own (a small trackball): left-drag rotates, middle- or
+ * Shift+drag pans, the wheel zooms.
  */
 export class Scene3D {
-  private grw: GenericRW;
-  private owned: Deletable[] = [];
-  private image: ReturnType<typeof vtkImageData.newInstance> | undefined;
+  private view: GLView;
+  private ctData: Volume['data'] | undefined;
   private slices: { mapper: ReturnType<typeof vtkImageResliceMapper.newInstance>; actor: ReturnType<typeof vtkImageSlice.newInstance>; poly: ReturnType<typeof vtkPolyData.newInstance> }[] = [];
   private grid: VolumeGeometry | undefined;
   private surfaces = new Map<number, { actor: ReturnType<typeof vtkActor.newInstance>; parts: Deletable[] }>();
   private roiParts: Deletable[] = [];
   private roiActor: ReturnType<typeof vtkActor.newInstance> | undefined;
-  private frame = 0;
   private disposed = false;
-  readonly ready: boolean;
+  private unbind: () => void;
 
-  constructor(container: HTMLElement) {
-    this.grw = vtkGenericRenderWindow.newInstance({ background: [0.03, 0.04, 0.05], listenWindowResize: false });
-    this.grw.setContainer(container);
-    this.grw.resize();
-    countRenderWindow(1);
-    this.ready = true;
+  constructor(
+    private gl: ViewerGL,
+    canvas: HTMLCanvasElement,
+  ) {
+    this.view = gl.addView(canvas);
+    this.view.renderer.setBackground(0.03, 0.04, 0.05);
+    this.unbind = this.bindGestures(canvas);
   }
 
   private get renderer() {
-    return this.grw.getRenderer();
+    return this.view.renderer;
   }
 
   requestRender(): void {
-    if (this.disposed || this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      if (!this.disposed) this.grw.getRenderWindow().render();
-    });
+    if (!this.disposed) this.view.requestRender();
   }
 
-  resize(): void {
-    if (this.disposed) return;
-    this.grw.resize();
-    this.requestRender();
+  resize(cssWidth: number, cssHeight: number): void {
+    if (!this.disposed) this.view.setSize(cssWidth, cssHeight);
+  }
+
+  private bindGestures(canvas: HTMLCanvasElement): () => void {
+    let last: { x: number; y: number; pan: boolean } | null = null;
+    const down = (e: PointerEvent) => {
+      canvas.setPointerCapture(e.pointerId);
+      last = { x: e.clientX, y: e.clientY, pan: e.button === 1 || e.shiftKey };
+    };
+    const move = (e: PointerEvent) => {
+      if (!last) return;
+      const dx = e.clientX - last.x;
+      const dy = e.clientY - last.y;
+      last = { ...last, x: e.clientX, y: e.clientY };
+      const cam = this.renderer.getActiveCamera();
+      if (last.pan) {
+        // Move focal point and position together, by the drag in world units at the focal plane.
+        const h = canvas.clientHeight || 1;
+        const f = cam.getFocalPoint();
+        const p = cam.getPosition();
+        const dist = Math.hypot(f[0] - p[0], f[1] - p[1], f[2] - p[2]);
+        const mmPerPx = (2 * dist * Math.tan((cam.getViewAngle() * Math.PI) / 360)) / h;
+        const up = cam.getViewUp();
+        const dop = cam.getDirectionOfProjection();
+        const right = [dop[1] * up[2] - dop[2] * up[1], dop[2] * up[0] - dop[0] * up[2], dop[0] * up[1] - dop[1] * up[0]];
+        const t = [0, 1, 2].map((a) => (-dx * (right[a] as number) + dy * (up[a] as number)) * mmPerPx);
+        cam.setFocalPoint(f[0] + t[0]!, f[1] + t[1]!, f[2] + t[2]!);
+        cam.setPosition(p[0] + t[0]!, p[1] + t[1]!, p[2] + t[2]!);
+      } else {
+        cam.azimuth(-dx * 0.4);
+        cam.elevation(dy * 0.4);
+        cam.orthogonalizeViewUp();
+      }
+      this.renderer.resetCameraClippingRange();
+      this.requestRender();
+    };
+    const up = (e: PointerEvent) => {
+      last = null;
+      if (canvas.hasPointerCapture(e.pointerId)) canvas.releasePointerCapture(e.pointerId);
+    };
+    const wheel = (e: WheelEvent) => {
+      e.preventDefault();
+      this.renderer.getActiveCamera().dolly(Math.exp(-e.deltaY / 500));
+      this.renderer.resetCameraClippingRange();
+      this.requestRender();
+    };
+    canvas.addEventListener('pointerdown', down);
+    canvas.addEventListener('pointermove', move);
+    canvas.addEventListener('pointerup', up);
+    canvas.addEventListener('wheel', wheel, { passive: false });
+    return () => {
+      canvas.removeEventListener('pointerdown', down);
+      canvas.removeEventListener('pointermove', move);
+      canvas.removeEventListener('pointerup', up);
+      canvas.removeEventListener('wheel', wheel);
+    };
   }
 
   setVolume(v: Volume): void {
     this.clearSlices();
     this.planesKey = '';
-    const { image: img, scalars } = toVtkImage(v, v.data, 'ct');
-    this.image = img;
-    this.owned.push(img, scalars);
+    const img = this.gl.acquireImage(v, v.data, 'ct');
+    this.ctData = v.data;
     this.grid = v;
     // The same planes as the 2D views (setPlanes): resliced on the GPU, so an oblique grid shows
     // its true axial/coronal/sagittal cuts here too.
@@ -278,26 +323,18 @@ export class Scene3D {
       s.poly.delete();
     }
     this.slices = [];
-    for (const o of this.owned) o.delete();
-    this.owned = [];
-    this.image = undefined;
+    if (this.ctData) this.gl.releaseImage(this.ctData);
+    this.ctData = undefined;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.frame) cancelAnimationFrame(this.frame);
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.unbind();
     this.clearSurfaces();
     this.setRoi(null);
     this.clearSlices();
-    // vtk.js deletes its GL objects but leaves the context alive until GC; lose it now so
-    // opening and closing the viewer never piles up WebGL contexts (the browser caps them).
-    const canvas = this.grw.getApiSpecificRenderWindow().getCanvas() as HTMLCanvasElement | null;
-    const gl = canvas?.getContext('webgl2') ?? canvas?.getContext('webgl');
-    this.grw.delete();
-    gl?.getExtension('WEBGL_lose_context')?.loseContext();
-    canvas?.remove();
-    countRenderWindow(-1);
+    this.view.dispose();
   }
 }

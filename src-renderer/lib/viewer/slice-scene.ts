@@ -1,18 +1,14 @@
-import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Geometry';
-import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Volume';
-import vtkGenericRenderWindow from '@kitware/vtk.js/Rendering/Misc/GenericRenderWindow';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
 import vtkImageResliceMapper from '@kitware/vtk.js/Rendering/Core/ImageResliceMapper';
 import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import type { Vec3, VolumeGeometry, VoxelArray } from '../../../src-shared/volume/volume.js';
-import { countRenderWindow } from './debug.js';
 import type { OverlayStyle, WindowLevel } from './mpr.js';
-import { toVtkImage, type VtkImage } from './vtk-image.js';
+import type { VtkImage } from './vtk-image.js';
+import type { GLView, ViewerGL } from './viewer-gl.js';
 import { canvasToLps, frameCamera, type FramePlacement, type SliceFrame } from './slice-frame.js';
 
-type GenericRW = ReturnType<typeof vtkGenericRenderWindow.newInstance>;
 type Mapper = ReturnType<typeof vtkImageResliceMapper.newInstance>;
 type Actor = ReturnType<typeof vtkImageSlice.newInstance>;
 type Deletable = { delete(): void };
@@ -28,7 +24,8 @@ const LOW_CONFIDENCE_RGB: Vec3 = [1, 0.25, 1];
 
 interface Layer {
   image: VtkImage;
-  scalars: Deletable;
+  /** The voxel array behind the shared image (released on drop). */
+  data: VoxelArray;
   mapper: Mapper;
   actor: Actor;
   /** The quad covering the canvas on this layer's plane; outside the volume it shows nothing. */
@@ -44,37 +41,34 @@ interface Layer {
  * as orthogonal ones), the label map in the product colours (nearest neighbour: class ids are
  * never blended) and the optional low-confidence tint, under a parallel camera placed exactly
  * where slice-frame.ts maps LPS to canvas pixels, so the 2D overlay canvas drawn on top lines up.
- * Owns every vtk object and the WebGL context; dispose() frees them.
+ * Draws through the viewer's shared WebGL window (viewer-gl.ts) into its own canvas; owns its
+ * mappers and actors, and dispose() frees them and releases the shared images.
  */
 export class SliceScene {
-  private grw: GenericRW;
+  private view: GLView;
   private ct: Layer | undefined;
   private labels: Layer | undefined;
   private confidence: Layer | undefined;
-  private frame = 0;
   private disposed = false;
   private plane: { f: SliceFrame; p: FramePlacement; k: number } | undefined;
   /** Renders completed, for tests and the data-rendered attribute. */
   renders = 0;
   onRender: (() => void) | undefined;
 
-  constructor(container: HTMLElement) {
-    this.grw = vtkGenericRenderWindow.newInstance({ background: [0, 0, 0], listenWindowResize: false });
-    this.grw.setContainer(container);
-    this.grw.resize();
-    // The overlay canvas owns every gesture; vtk's trackball must never move this camera.
-    this.grw.getInteractor().unbindEvents();
-    const cam = this.grw.getRenderer().getActiveCamera();
-    cam.setParallelProjection(true);
-    countRenderWindow(1);
-  }
-
-  get canvas(): HTMLCanvasElement | null {
-    return this.grw.getApiSpecificRenderWindow().getCanvas() as HTMLCanvasElement | null;
+  constructor(
+    private gl: ViewerGL,
+    canvas: HTMLCanvasElement,
+  ) {
+    this.view = gl.addView(canvas);
+    this.view.renderer.getActiveCamera().setParallelProjection(true);
+    this.view.onRendered = () => {
+      this.renders++;
+      this.onRender?.();
+    };
   }
 
   private layer(g: VolumeGeometry, data: VoxelArray, name: string, depth: number): Layer {
-    const { image, scalars } = toVtkImage(g, data, name);
+    const image = this.gl.acquireImage(g, data, name);
     // Our own slice polygon instead of a plane: vtk.js cuts an oblique plane against the image
     // outline and loses parts of it for a rotated grid; a quad over the whole canvas is exact,
     // and the shader paints the (transparent) background outside the volume.
@@ -86,21 +80,24 @@ export class SliceScene {
     mapper.setBackgroundColor(0, 0, 0, 0);
     const actor = vtkImageSlice.newInstance();
     actor.setMapper(mapper);
-    this.grw.getRenderer().addViewProp(actor);
-    const l: Layer = { image, scalars, mapper, actor, quad, depth, extra: [] };
+    this.view.renderer.addViewProp(actor);
+    const l: Layer = { image, data, mapper, actor, quad, depth, extra: [] };
     this.placeLayer(l);
     return l;
   }
 
   private drop(l: Layer | undefined): void {
     if (!l) return;
-    this.grw.getRenderer().removeViewProp(l.actor);
-    for (const o of [l.actor, l.mapper, l.quad, l.image, l.scalars, ...l.extra]) o.delete();
+    this.view.renderer.removeViewProp(l.actor);
+    for (const o of [l.actor, l.mapper, l.quad, ...l.extra]) o.delete();
+    this.gl.releaseImage(l.data);
   }
 
   setVolume(g: VolumeGeometry, data: VoxelArray): void {
-    this.drop(this.ct);
+    // Acquire before releasing: re-setting the same volume must not re-upload its texture.
+    const old = this.ct;
     this.ct = this.layer(g, data, 'ct', 0);
+    this.drop(old);
     this.ct.actor.getProperty().setInterpolationTypeToLinear();
     this.requestRender();
   }
@@ -120,9 +117,10 @@ export class SliceScene {
       this.labels = undefined;
       return this.requestRender();
     }
-    if (!this.labels || this.labels.image.getPointData().getScalars().getData() !== labels) {
-      this.drop(this.labels);
+    if (!this.labels || this.labels.data !== labels) {
+      const old = this.labels;
       this.labels = this.layer(g, labels, 'labels', 1);
+      this.drop(old);
       const prop = this.labels.actor.getProperty();
       prop.setInterpolationTypeToNearest();
       prop.setUseLookupTableScalarRange(true);
@@ -153,9 +151,10 @@ export class SliceScene {
       this.confidence = undefined;
       return this.requestRender();
     }
-    if (!this.confidence || this.confidence.image.getPointData().getScalars().getData() !== confidence) {
-      this.drop(this.confidence);
+    if (!this.confidence || this.confidence.data !== confidence) {
+      const old = this.confidence;
       this.confidence = this.layer(g, confidence, 'confidence', 2);
+      this.drop(old);
       const prop = this.confidence.actor.getProperty();
       prop.setInterpolationTypeToNearest();
       prop.setUseLookupTableScalarRange(true);
@@ -180,7 +179,7 @@ export class SliceScene {
     this.plane = { f, p, k };
     for (const l of [this.ct, this.labels, this.confidence]) if (l) this.placeLayer(l);
     const c = frameCamera(f, p, k);
-    const cam = this.grw.getRenderer().getActiveCamera();
+    const cam = this.view.renderer.getActiveCamera();
     cam.setFocalPoint(...c.focal);
     cam.setPosition(...c.position);
     cam.setViewUp(...c.viewUp);
@@ -209,37 +208,21 @@ export class SliceScene {
     l.mapper.modified();
   }
 
-  resize(): void {
-    if (this.disposed) return;
-    this.grw.resize();
-    this.requestRender();
+  /** The canvas's size in CSS px (the camera placement is computed for the same size). */
+  resize(cssWidth: number, cssHeight: number): void {
+    if (!this.disposed) this.view.setSize(cssWidth, cssHeight);
   }
 
   requestRender(): void {
-    if (this.disposed || this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      if (this.disposed || !this.ct || !this.plane) return;
-      this.grw.getRenderWindow().render();
-      this.renders++;
-      this.onRender?.();
-    });
+    if (!this.disposed && this.ct && this.plane) this.view.requestRender();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.frame) cancelAnimationFrame(this.frame);
     this.drop(this.ct);
     this.drop(this.labels);
     this.drop(this.confidence);
-    // Lose the context now instead of at GC, so opening and closing views never piles up WebGL
-    // contexts (the browser caps them at 16).
-    const canvas = this.canvas;
-    const gl = canvas?.getContext('webgl2') ?? canvas?.getContext('webgl');
-    this.grw.delete();
-    gl?.getExtension('WEBGL_lose_context')?.loseContext();
-    canvas?.remove();
-    countRenderWindow(-1);
+    this.view.dispose();
   }
 }
