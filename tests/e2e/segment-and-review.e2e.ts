@@ -6,7 +6,7 @@ import type { Vec3 } from '../../src-shared/volume/volume.js';
 import type { Page } from 'playwright-core';
 import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
 import { interiorPoints, studyPhantom, tinyModel } from './fixtures.js';
-import { allSettledOrThrow, canvasPixel, expectScreenshot, lpsAt, openStudy, showInAxial, tempConfigDir, viewPixels, waitState } from './ui.js';
+import { allSettledOrThrow, canvasBox, canvasPixel, expectScreenshot, lpsAt, openStudy, showInAxial, tempConfigDir, viewPixels, waitState } from './ui.js';
 
 /**
  * Segmentation workflow on a generated cardiac phantom: run the model from the UI (progress,
@@ -78,6 +78,33 @@ describe('segment and review (web mode, phantom)', () => {
       await page.getByTestId('panel-segmentation').click();
       await expectScreenshot(page, 'segment-and-review');
     });
+  });
+
+  it('rotates the 3D view by dragging and zooms it with the wheel', async () => {
+    const { page } = browser;
+    const frame = () => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    // Pixels that are not the 3D view's dark background.
+    const lit = (p: { rgb: Buffer }) => {
+      let n = 0;
+      for (let i = 0; i < p.rgb.length; i += 3) if ((p.rgb[i] as number) + (p.rgb[i + 1] as number) + (p.rgb[i + 2] as number) > 60) n++;
+      return n;
+    };
+    const b = await canvasBox(page, 'view-3d');
+    const before = await viewPixels(page, 'view-3d');
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2 + 90, b.y + b.height / 2, { steps: 6 });
+    await page.mouse.up();
+    await frame();
+    const rotated = await viewPixels(page, 'view-3d');
+    let diff = 0;
+    for (let i = 0; i < before.rgb.length; i++) diff += Math.abs((before.rgb[i] as number) - (rotated.rgb[i] as number));
+    expect(diff / before.rgb.length, 'the scene turned').toBeGreaterThan(3);
+    await page.mouse.wheel(0, -400);
+    await frame();
+    const zoomed = await viewPixels(page, 'view-3d');
+    expect(lit(zoomed), 'zooming in fills more of the view').toBeGreaterThan(lit(rotated) * 1.3);
+    await page.getByTestId('view-3d').getByRole('button', { name: 'Reset' }).click();
   });
 
   it('puts anatomy on the correct side of the screen (patient left = screen right, posterior = down)', async () => {

@@ -30,6 +30,9 @@ export function tempConfigDir(): string {
  */
 export async function expectScreenshot(page: Page, name: string, maxMeanDiff = 3, mask: string[] = []): Promise<{ meanDiff: number; created: boolean }> {
   const out = screenshotPath(name);
+  // A 3D plane update deferred while slices were paged must have landed.
+  await page.waitForSelector('[data-testid="view-3d"][data-pending="true"]', { state: 'detached' });
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   // Masked regions (live numbers that differ run to run) are painted one flat colour.
   await page.screenshot({ path: out, mask: mask.map((id) => page.getByTestId(id)), maskColor: '#303030' });
   const base = path.join(BASELINE_DIR, `${name}.png`);

@@ -180,11 +180,16 @@ export class Scene3D {
   private planesKey = '';
   private pauseTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Told when a deferred plane update starts and ends (the view marks itself, tests wait). */
+  onPendingChange: ((pending: boolean) => void) | undefined;
+
   private requestRenderAfterPause(ms = 150): void {
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    else this.onPendingChange?.(true);
     this.pauseTimer = setTimeout(() => {
       this.pauseTimer = undefined;
       this.requestRender();
+      this.onPendingChange?.(false);
     }, ms);
   }
 
