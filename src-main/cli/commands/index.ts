@@ -3,6 +3,7 @@ import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
+import { modelCommand } from './model.js';
 import { phantomCommand } from './phantom.js';
 import { roiCommand } from './roi.js';
 import { segmentCommand } from './segment.js';
@@ -20,6 +21,7 @@ export const commands: Command[] = [
   exportCommand,
   trainCommand,
   transferCommand,
+  modelCommand,
   demoCommand,
   webCommand,
 ];

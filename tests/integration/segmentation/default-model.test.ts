@@ -46,6 +46,27 @@ describe('adopted default model across core instances, segmentation and the CLI'
     return { code, out };
   }
 
+  it('`cardioseg model` shows, adopts and restores the same setting; a folder that is no model is refused', async () => {
+    const adoptedNow = await cli(['model', 'adopt', other, '--json', '--quiet']);
+    expect(adoptedNow.code).toBe(0);
+    expect((JSON.parse(adoptedNow.out) as { current: { path: string; source: string } }).current).toMatchObject({ path: other, source: 'adopted' });
+    const shown = await cli(['model', 'show']);
+    expect(shown.out).toContain(`at ${other} (adopted)`);
+    const client = createLocalClient(createCore());
+    try {
+      expect((await client.system.info({})).defaultModel?.path).toBe(other);
+    } finally {
+      client.close();
+    }
+    // Not a model: refused, and the previous default stays.
+    const bad = await cli(['model', 'adopt', tmp, '--json', '--quiet']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse((await cli(['model', 'show', '--json', '--quiet'])).out)).toMatchObject({ adopted: other });
+    const restored = await cli(['model', 'restore', '--json', '--quiet']);
+    expect(JSON.parse(restored.out)).toMatchObject({ adopted: null, current: { source: 'bundled', path: DEFAULT_MODEL_DIR } });
+    expect((await cli(['model', 'frobnicate'])).code).toBe(2);
+  });
+
   it('a new core reports and segments with the adopted model; --model overrides; restoring brings back the bundled one', async () => {
     const first = createLocalClient(createCore());
     try {
