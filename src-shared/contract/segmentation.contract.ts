@@ -51,6 +51,7 @@ export const SegmentationRunOutput = z.object({
   labels: Uint8VolumeSchema,
   /** Per-voxel max softmax probability x255 (divide by 255), on the same grid. */
   confidence: Uint8VolumeSchema,
+  /** Multiply a stored confidence value by this to get the probability 0..1 (1/255). */
   confidenceScale: z.number(),
   engine: z.object({
     name: InferenceEngineName,

@@ -4,7 +4,7 @@ import { CLASSES } from '../../src-shared/classes.js';
 import type { PhantomFixture } from '../../src-main/phantom/fixture.js';
 import type { Vec3 } from '../../src-shared/volume/volume.js';
 import type { Page } from 'playwright-core';
-import { openBrowser, startWebApp, type Browser, type WebApp } from './browser.js';
+import { openBrowser, screenshotPath, startWebApp, type Browser, type WebApp } from './browser.js';
 import { interiorPoints, studyPhantom, tinyModel } from './fixtures.js';
 import { allSettledOrThrow, canvasBox, canvasPixel, expectScreenshot, lpsAt, openStudy, showInAxial, tempConfigDir, viewPixels, waitState } from './ui.js';
 
@@ -54,9 +54,32 @@ describe('segment and review (web mode, phantom)', () => {
     expect(await waitState(page, 'segmentation-status', ['done', 'error'])).toBe('done');
     expect(await page.getByTestId('seg-meta').textContent()).toMatch(/onnxruntime-node|tfjs/);
     expect(await page.getByTestId('structure-row').count()).toBe(8);
-    // The confidence map is offered as an optional overlay.
+    // The confidence map is an optional overlay: with the threshold at 1.0, voxels the model was
+    // unsure about are tinted towards magenta (red and blue up more than green), and unchecking
+    // takes the tint away again.
+    const frame = () => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    const tintedAgainst = (a: Buffer, b: Buffer) => {
+      let n = 0;
+      for (let i = 0; i < a.length; i += 3) {
+        const dr = (b[i] as number) - (a[i] as number);
+        const dg = (b[i + 1] as number) - (a[i + 1] as number);
+        const db = (b[i + 2] as number) - (a[i + 2] as number);
+        if (dr - dg > 15 && db - dg > 15) n++;
+      }
+      return n;
+    };
+    await frame();
+    const plain = await viewPixels(page, 'view-axial');
+    await page.locator('[data-testid="show-confidence"] ~ input[type="number"]').fill('1');
     await page.getByTestId('show-confidence').check();
+    await frame();
+    const tinted = await viewPixels(page, 'view-axial');
+    await page.screenshot({ path: screenshotPath('segment-confidence') });
+    expect(tintedAgainst(plain.rgb, tinted.rgb), 'low-confidence tint shown').toBeGreaterThan(200);
     await page.getByTestId('show-confidence').uncheck();
+    await frame();
+    expect(tintedAgainst(plain.rgb, (await viewPixels(page, 'view-axial')).rgb)).toBeLessThan(20);
+    await page.locator('[data-testid="show-confidence"] ~ input[type="number"]').fill('0.7');
   });
 
   it('shows the truth label map in the product colours at every structure, with volumes in mL', async () => {
