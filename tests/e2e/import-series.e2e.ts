@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshotPath, startWebApp, type Browser, type WebApp } from './browser.js';
-import { allSettledOrThrow, box, canvasPixel, expectScreenshot, lpsAt, renderWindowCounts, tempConfigDir, waitState } from './ui.js';
+import { allSettledOrThrow, box, canvasPixel, expectScreenshot, lpsAt, renderWindowCounts, tempConfigDir, viewPixels, waitState } from './ui.js';
 import { dataPath, hasShared } from '../helpers/paths.js';
 
 const PHILIPS = dataPath('dicom', 'dcm_qa_ct', 'In', 'Philips');
@@ -117,8 +117,19 @@ describe.skipIf(!hasShared)('import a series (web mode, real services, Debian Ch
     await page.waitForSelector(`[data-testid="view-axial"][data-slice="${before + 1}"]`, { state: 'attached' });
 
     // Bone preset: the window readout and the image both change (skull stays bright, brain goes dark).
+    const meanGrey = async () => {
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      const v = await viewPixels(page, 'view-axial');
+      let sum = 0;
+      for (const x of v.rgb) sum += x;
+      return sum / v.rgb.length;
+    };
+    await page.getByTestId('preset-soft').click();
+    const soft = await meanGrey();
     await page.getByTestId('preset-bone').click();
     expect(await page.getByTestId('wl-readout').textContent()).toBe('W 2000 / L 500');
+    // Brain (~35 HU) is mid-grey in the soft-tissue window and dark in the bone window.
+    expect(soft - (await meanGrey())).toBeGreaterThan(3);
     await page.getByTestId('preset-cardiac').click();
     expect(await page.getByTestId('wl-readout').textContent()).toBe('W 800 / L 300');
     // Right-drag anywhere is window/level: right widens the window, down raises the level.
