@@ -103,6 +103,29 @@ describe('segment and review (web mode, phantom)', () => {
     });
   });
 
+  it('fades one structure with its opacity slider and hides it with its checkbox', async () => {
+    const { page } = browser;
+    const lv = points.get(3)?.lps as Vec3;
+    const at = await showInAxial(page, lv);
+    const blue = async () => {
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      const [r, , b] = await canvasPixel(page, 'view-axial', at.x, at.y);
+      return b - r;
+    };
+    await page.getByTestId('opacity-3').fill('1');
+    const full = await blue();
+    await page.getByTestId('opacity-3').fill('0.2');
+    const faint = await blue();
+    await page.getByTestId('visible-3').uncheck();
+    const hidden = await blue();
+    // Left ventricle blue: strongest at full opacity, weaker when faded, gone (grey) when hidden.
+    expect(full).toBeGreaterThan(faint + 40);
+    expect(faint).toBeGreaterThan(hidden + 10);
+    expect(Math.abs(hidden)).toBeLessThan(6);
+    await page.getByTestId('visible-3').check();
+    await page.getByTestId('opacity-3').fill('0.5');
+  });
+
   it('rotates the 3D view by dragging and zooms it with the wheel', async () => {
     const { page } = browser;
     const frame = () => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
