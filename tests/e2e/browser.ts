@@ -69,9 +69,9 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function openBrowser(viewport = { width: 1440, height: 900 }): Promise<Browser> {
+export async function openBrowser(viewport = { width: 1440, height: 900 }, extraArgs: string[] = []): Promise<Browser> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cardioseg-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport });
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs], viewport });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,

@@ -41,7 +41,10 @@ class AppState {
   }
 
   report(e: unknown, context?: string): void {
-    this.errors = [...this.errors.slice(-4), toUiError(e, context)];
+    const u = toUiError(e, context);
+    // The same problem reported again (e.g. on reopening a screen) is already on screen.
+    if (this.errors.some((x) => x.code === u.code && x.message === u.message && x.context === u.context)) return;
+    this.errors = [...this.errors.slice(-4), u];
   }
 
   dismiss(i: number): void {

@@ -4,8 +4,9 @@ import { ViewerGL } from './viewer-gl.js';
 const KEY = Symbol('viewer-gl');
 
 /** Called by the viewer screen: one shared WebGL window for every view below it, freed with it. */
-export function provideViewerGL(): ViewerGL {
+export function provideViewerGL(onError?: (err: unknown) => void): ViewerGL {
   const gl = new ViewerGL();
+  gl.onError = onError;
   setContext(KEY, gl);
   onDestroy(() => gl.dispose());
   return gl;

@@ -44,7 +44,11 @@ export class ViewerGL {
   private disposed = false;
   readonly dpr = typeof devicePixelRatio === 'number' ? devicePixelRatio : 1;
 
+  /** Why the views cannot draw (no WebGL 2 on this machine), or null. */
+  readonly unavailable: string | null;
+
   constructor() {
+    this.unavailable = webgl2Missing();
     this.glWindow = this.renderWindow.newAPISpecificView('WebGL') as typeof this.glWindow;
     this.renderWindow.addView(this.glWindow);
     // The canvas is never attached to the page: only its pixels are, through each view's canvas.
@@ -52,11 +56,16 @@ export class ViewerGL {
     countRenderWindow(1);
   }
 
+  /** Told when drawing fails (the viewer screen reports it as a readable error). */
+  onError: ((err: unknown) => void) | undefined;
+
   get isDisposed(): boolean {
     return this.disposed;
   }
 
+  /** Throws when WebGL 2 is missing, so each view can say so instead of staying blank. */
   addView(canvas: HTMLCanvasElement): GLView {
+    if (this.unavailable) throw new Error(this.unavailable);
     const renderer = vtkRenderer.newInstance({ background: [0, 0, 0] });
     renderer.setDraw(false);
     this.renderWindow.addRenderer(renderer);
@@ -137,7 +146,15 @@ export class ViewerGL {
       // vtk viewports are normalised with the origin at the bottom left.
       r.setViewport(0, 0, e.width / W, e.height / H);
       r.setDraw(true);
-      this.renderWindow.render();
+      try {
+        this.renderWindow.render();
+      } catch (err) {
+        // A lost context or a driver failure: say it once, keep the rest of the app alive.
+        e.dirty = false;
+        r.setDraw(false);
+        this.onError?.(err);
+        continue;
+      }
       r.setDraw(false);
       e.dirty = false;
       const ctx = e.canvas.getContext('2d');
@@ -167,5 +184,18 @@ export class ViewerGL {
     this.glWindow.delete();
     gl?.getExtension('WEBGL_lose_context')?.loseContext();
     countRenderWindow(-1);
+  }
+}
+
+/** A throwaway probe: null when a WebGL 2 context can be created here, else the reason. */
+function webgl2Missing(): string | null {
+  try {
+    const c = document.createElement('canvas');
+    const gl = c.getContext('webgl2');
+    if (!gl) return 'WebGL 2 is not available in this browser or on this graphics driver';
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return null;
+  } catch (e) {
+    return `WebGL 2 failed to start: ${e instanceof Error ? e.message : String(e)}`;
   }
 }
