@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import type { ImportCliResult } from '../../src-main/cli/commands/import.js';
 import { importDicom } from '../../src-main/dicom/index.js';
 import { readNifti } from '../../src-main/io/nifti/index.js';
@@ -8,19 +8,12 @@ import { ijkToLps } from '../../src-shared/volume/affine.js';
 import { dataPath, hasShared } from '../helpers/paths.js';
 import { cleanupTmpDirs, tmpDir } from './import-fixtures.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const code = await main(args, (s) => {
-    out += s;
-  });
-  return { code, out };
-}
 
 describe.skipIf(!hasShared)('cardioseg import', () => {
   afterAll(cleanupTmpDirs);
   it('--json lists the series, the chosen geometry, and --out writes a NIfTI with the same grid', async () => {
     const outFile = path.join(tmpDir('cli'), 'ct.nii.gz');
-    const { code, out } = await run(['import', dataPath('dicom', 'dcmqi', 'data', 'segmentations', 'ct-3slice'), '--json', '--quiet', '--out', outFile]);
+    const { code, out } = await runCli(['import', dataPath('dicom', 'dcmqi', 'data', 'segmentations', 'ct-3slice'), '--json', '--quiet', '--out', outFile]);
     expect(code).toBe(0);
     const r = JSON.parse(out) as ImportCliResult;
     expect(r.format).toBe('dicom');
@@ -40,12 +33,12 @@ describe.skipIf(!hasShared)('cardioseg import', () => {
 
   it('the human summary marks the chosen series and prints warnings; --series picks another', async () => {
     const folder = dataPath('dicom', 'dcm_qa_ct', 'In', 'GE');
-    const { code, out } = await run(['import', folder, '--quiet']);
+    const { code, out } = await runCli(['import', folder, '--quiet']);
     expect(code).toBe(0);
     expect(out).toMatch(/^ \* /m);
     expect(out).toContain('[GANTRY_TILT]');
     expect(out).toContain('spacingMm');
-    const bad = await run(['import', folder, '--series', '1.2.3.4', '--json', '--quiet']);
+    const bad = await runCli(['import', folder, '--series', '1.2.3.4', '--json', '--quiet']);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.out).error.code).toBe('NOT_FOUND');
   });

@@ -10,17 +10,8 @@ import { readNifti, writeNifti } from '../../io/nifti/index.js';
 import { getPhantomFixture } from '../../phantom/index.js';
 import { resampleVolume } from '../../geometry/resample.js';
 import { dot, norm, sub } from '../../../src-shared/volume/affine.js';
-import { main } from '../main.js';
+import { runCli } from '../../../tests/helpers/cli.js';
 import { roiCommand } from './roi.js';
-
-/** In-process run of the CLI entry (no Node start-up per call); stdout collected. */
-async function run(...args: string[]): Promise<{ status: number; stdout: string }> {
-  let stdout = '';
-  const status = await main(args, (t) => {
-    stdout += t;
-  });
-  return { status, stdout };
-}
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'cardioseg.mjs'), ...args], { encoding: 'utf8', cwd: REPO_ROOT, timeout: 120_000 });
 
@@ -51,14 +42,14 @@ describe('cardioseg roi', { timeout: 180_000 }, () => {
   });
 
   it('human output, and a clear failure when the atrium is missing', async () => {
-    const ok = await run('roi', path.join(dir, 'labels.nii.gz'), '--out', path.join(dir, 'out2'), '--quiet', '--json');
-    expect(ok.status).toBe(0);
-    const human = roiCommand.format?.(JSON.parse(ok.stdout)) ?? '';
+    const ok = await runCli(['roi', path.join(dir, 'labels.nii.gz'), '--out', path.join(dir, 'out2'), '--quiet', '--json']);
+    expect(ok.code).toBe(0);
+    const human = roiCommand.format?.(JSON.parse(ok.out)) ?? '';
     expect(human).toMatch(/Mitral annulus: centre/);
     expect(human).toMatch(/area \d+\.\d mm²/);
-    const bad = await run('roi', path.join(dir, 'no-la.nii.gz'), '--out', path.join(dir, 'out3'), '--quiet', '--json');
-    expect(bad.status).toBe(1);
-    const err = (JSON.parse(bad.stdout) as { error: { code: string; message: string; details: { structure: string } } }).error;
+    const bad = await runCli(['roi', path.join(dir, 'no-la.nii.gz'), '--out', path.join(dir, 'out3'), '--quiet', '--json']);
+    expect(bad.code).toBe(1);
+    const err = (JSON.parse(bad.out) as { error: { code: string; message: string; details: { structure: string } } }).error;
     expect(err.code).toBe('DATA');
     expect(err.message).toMatch(/The left atrium \(label 2\) is missing/);
     expect(err.details.structure).toBe('la');
@@ -67,9 +58,9 @@ describe('cardioseg roi', { timeout: 180_000 }, () => {
   it('phantom DICOM folder end to end: annulus matches the truth, ROI CT maps back to the source CT', async () => {
     const fx = await getPhantomFixture({ seed: 7, preset: 'small' });
     const out = path.join(dir, 'phantom');
-    const r = await run('roi', fx.labelsPath, '--ct', fx.dicomDir, '--out', out, '--json', '--quiet');
-    expect(r.status).toBe(0);
-    const doc = JSON.parse(r.stdout) as { annulus: { centreLps: [number, number, number]; normalLps: [number, number, number]; maxDiameterMm: number } };
+    const r = await runCli(['roi', fx.labelsPath, '--ct', fx.dicomDir, '--out', out, '--json', '--quiet']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { annulus: { centreLps: [number, number, number]; normalLps: [number, number, number]; maxDiameterMm: number } };
     const t = fx.truth.annulus;
     expect(norm(sub(doc.annulus.centreLps, t.centreLps))).toBeLessThan(1);
     expect(dot(doc.annulus.normalLps, t.normalLps)).toBeGreaterThan(Math.cos((3 * Math.PI) / 180));

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli/main.js';
+import { runCli } from '../../helpers/cli.js';
 import type { SegmentCommandResult } from '../../../src-main/cli/commands/segment.js';
 import { createCore, createLocalClient } from '../../../src-main/core.js';
 import { writeNifti } from '../../../src-main/io/nifti/index.js';
@@ -38,19 +38,12 @@ describe('adopted default model across core instances, segmentation and the CLI'
     await rm(tmp, { recursive: true, force: true });
   });
 
-  async function cli(args: string[]): Promise<{ code: number; out: string }> {
-    let out = '';
-    const code = await main(args, (s) => {
-      out += s;
-    });
-    return { code, out };
-  }
-
+  
   it('`cardioseg model` shows, adopts and restores the same setting; a folder that is no model is refused', async () => {
-    const adoptedNow = await cli(['model', 'adopt', other, '--json', '--quiet']);
+    const adoptedNow = await runCli(['model', 'adopt', other, '--json', '--quiet']);
     expect(adoptedNow.code).toBe(0);
     expect((JSON.parse(adoptedNow.out) as { current: { path: string; source: string } }).current).toMatchObject({ path: other, source: 'adopted' });
-    const shown = await cli(['model', 'show']);
+    const shown = await runCli(['model', 'show']);
     expect(shown.out).toContain(`at ${other} (adopted)`);
     const client = createLocalClient(createCore());
     try {
@@ -59,12 +52,12 @@ describe('adopted default model across core instances, segmentation and the CLI'
       client.close();
     }
     // Not a model: refused, and the previous default stays.
-    const bad = await cli(['model', 'adopt', tmp, '--json', '--quiet']);
+    const bad = await runCli(['model', 'adopt', tmp, '--json', '--quiet']);
     expect(bad.code).toBe(1);
-    expect(JSON.parse((await cli(['model', 'show', '--json', '--quiet'])).out)).toMatchObject({ adopted: other });
-    const restored = await cli(['model', 'restore', '--json', '--quiet']);
+    expect(JSON.parse((await runCli(['model', 'show', '--json', '--quiet'])).out)).toMatchObject({ adopted: other });
+    const restored = await runCli(['model', 'restore', '--json', '--quiet']);
     expect(JSON.parse(restored.out)).toMatchObject({ adopted: null, current: { source: 'bundled', path: DEFAULT_MODEL_DIR } });
-    expect((await cli(['model', 'frobnicate'])).code).toBe(2);
+    expect((await runCli(['model', 'frobnicate'])).code).toBe(2);
   });
 
   it('a new core reports and segments with the adopted model; --model overrides; restoring brings back the bundled one', async () => {
@@ -85,12 +78,12 @@ describe('adopted default model across core instances, segmentation and the CLI'
       second.close();
     }
 
-    const info = JSON.parse((await cli(['info', '--json', '--quiet'])).out) as SystemInfo;
+    const info = JSON.parse((await runCli(['info', '--json', '--quiet'])).out) as SystemInfo;
     expect(info.defaultModel).toEqual({ id: 'adopted', path: adopted, source: 'adopted' });
-    const viaCli = await cli(['segment', ctPath, '--out', path.join(tmp, 'o1'), '--json', '--quiet']);
+    const viaCli = await runCli(['segment', ctPath, '--out', path.join(tmp, 'o1'), '--json', '--quiet']);
     expect(viaCli.code).toBe(0);
     expect((JSON.parse(viaCli.out) as SegmentCommandResult).model.dir).toBe(adopted);
-    const named = await cli(['segment', ctPath, '--out', path.join(tmp, 'o2'), '--model', other, '--json', '--quiet']);
+    const named = await runCli(['segment', ctPath, '--out', path.join(tmp, 'o2'), '--model', other, '--json', '--quiet']);
     expect(named.code).toBe(0);
     expect((JSON.parse(named.out) as SegmentCommandResult).model.dir).toBe(other);
 

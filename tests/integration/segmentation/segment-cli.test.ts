@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli/main.js';
+import { runCli } from '../../helpers/cli.js';
 import { createLocalClient } from '../../../src-main/core.js';
 import { importDicom } from '../../../src-main/dicom/index.js';
 import { readNifti, writeNifti } from '../../../src-main/io/nifti/index.js';
@@ -22,19 +22,12 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const code = await main(args, (s) => {
-    out += s;
-  });
-  return { code, out };
-}
 
 describe('cardioseg segment', () => {
   const ct = dataPath('dicom', 'dcmqi', 'data', 'segmentations', 'ct-3slice');
   it.skipIf(!existsSync(ct))('segments a real DICOM series: NIfTI labels and confidence on the CT grid, engine and timings reported', async () => {
     const out = path.join(tmp, 'out-dicom');
-    const r = await cli(['segment', ct, '--out', out, '--model', modelDir, '--json', '--quiet']);
+    const r = await runCli(['segment', ct, '--out', out, '--model', modelDir, '--json', '--quiet']);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.out) as SegmentCommandResult;
     expect(res.engine.name).toBe('onnxruntime-node');
@@ -64,7 +57,7 @@ describe('cardioseg segment', () => {
     process.env.CARDIOSEG_INFER_INLINE = '1';
     try {
       const run = async (out: string, ...extra: string[]) =>
-        JSON.parse((await cli(['segment', ctPath, '--out', path.join(tmp, out), '--model', modelDir, '--json', '--quiet', ...extra])).out) as SegmentCommandResult;
+        JSON.parse((await runCli(['segment', ctPath, '--out', path.join(tmp, out), '--model', modelDir, '--json', '--quiet', ...extra])).out) as SegmentCommandResult;
       const first = await run('o1');
       const second = await run('o2', '--batch', '2');
       expect(second.engine.onnxExported).toBe(false);
@@ -105,7 +98,7 @@ describe('cardioseg segment', () => {
   });
 
   it('without --model: uses the bundled model, or fails with a clear NOT_FOUND', async () => {
-    const r = await cli(['segment', path.join(tmp, 'ct.nii.gz'), '--out', path.join(tmp, 'o4'), '--json', '--quiet']);
+    const r = await runCli(['segment', path.join(tmp, 'ct.nii.gz'), '--out', path.join(tmp, 'o4'), '--json', '--quiet']);
     if (await findDefaultModel()) {
       expect(r.code).toBe(0);
     } else {
@@ -117,7 +110,7 @@ describe('cardioseg segment', () => {
   });
 
   it('rejects bad options as usage errors', async () => {
-    expect((await cli(['segment', 'x.nii.gz', '--model', modelDir])).code).toBe(2); // no --out
-    expect((await cli(['segment', 'x.nii.gz', '--out', tmp, '--engine', 'gpu'])).code).toBe(2);
+    expect((await runCli(['segment', 'x.nii.gz', '--model', modelDir])).code).toBe(2); // no --out
+    expect((await runCli(['segment', 'x.nii.gz', '--out', tmp, '--engine', 'gpu'])).code).toBe(2);
   });
 });
