@@ -1,15 +1,11 @@
-import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
-import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
 import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
 import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
-import vtkImageResliceMapper from '@kitware/vtk.js/Rendering/Core/ImageResliceMapper';
-import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
 import vtkImageMarchingCubes from '@kitware/vtk.js/Filters/General/ImageMarchingCubes';
 import { CLASSES } from '../../../src-shared/classes.js';
 import type { Vec3, Volume, VolumeGeometry } from '../../../src-shared/volume/volume.js';
 import { ijkToLps } from '../../../src-shared/volume/affine.js';
-import { vtkDirection } from './vtk-image.js';
+import { resliceActor, setSlicePolygon, toVtkImage, type ResliceActor } from './vtk-image.js';
 import type { GLView, ViewerGL } from './viewer-gl.js';
 import { solidSection, type RoiBox } from './roi-geometry.js';
 import { cornersLps, ontoSlice, type SliceFrame } from './slice-frame.js';
@@ -27,7 +23,7 @@ type Deletable = { delete(): void };
 export class Scene3D {
   private view: GLView;
   private ctData: Volume['data'] | undefined;
-  private slices: { mapper: ReturnType<typeof vtkImageResliceMapper.newInstance>; actor: ReturnType<typeof vtkImageSlice.newInstance>; poly: ReturnType<typeof vtkPolyData.newInstance> }[] = [];
+  private slices: ResliceActor[] = [];
   private grid: VolumeGeometry | undefined;
   private surfaces = new Map<number, { actor: ReturnType<typeof vtkActor.newInstance>; parts: Deletable[] }>();
   private roiParts: Deletable[] = [];
@@ -120,16 +116,10 @@ export class Scene3D {
     // The same planes as the 2D views (setPlanes): resliced on the GPU, so an oblique grid shows
     // its true axial/coronal/sagittal cuts here too.
     for (let n = 0; n < 3; n++) {
-      const poly = vtkPolyData.newInstance();
-      const mapper = vtkImageResliceMapper.newInstance();
-      mapper.setInputData(img);
-      mapper.setSlicePolyData(poly);
-      mapper.setBackgroundColor(0, 0, 0, 0);
-      const actor = vtkImageSlice.newInstance();
-      actor.setMapper(mapper);
-      actor.setVisibility(false);
-      this.renderer.addViewProp(actor);
-      this.slices.push({ mapper, actor, poly });
+      const r = resliceActor(img);
+      r.actor.setVisibility(false);
+      this.renderer.addViewProp(r.actor);
+      this.slices.push(r);
     }
     this.resetCamera(v);
   }
@@ -161,15 +151,7 @@ export class Scene3D {
       const s = this.slices[n];
       if (!s) return;
       const poly = solidSection(box, ontoSlice(frame, [0, 0, 0], slice), frame.normal);
-      const pts = new Float32Array(poly.length * 3);
-      poly.forEach((p, i) => pts.set(p, 3 * i));
-      // A convex polygon: a triangle fan from its first corner.
-      const tris = new Uint16Array(Math.max(0, poly.length - 2) * 4);
-      for (let t = 0; t + 2 < poly.length; t++) tris.set([3, 0, t + 1, t + 2], 4 * t);
-      s.poly.getPoints().setData(pts, 3);
-      s.poly.getPolys().setData(tris);
-      s.poly.modified();
-      s.mapper.modified();
+      setSlicePolygon(s, poly);
       s.actor.setVisibility(this.planesOn && poly.length >= 3);
     });
     // Paging through slices must never wait for a 3D frame (surfaces are heavy on a software GL):
@@ -251,13 +233,7 @@ export class Scene3D {
           if (labels[si + nx * (sj + ny * sk)] === c) mask[i + 1 + dims[0] * (j + 1 + dims[1] * (k + 1))] = 1;
         }
     const origin = ijkToLps(v, [b[0]! - f, b[2]! - f, b[4]! - 1]);
-    const img = vtkImageData.newInstance();
-    img.setDimensions([dims[0], dims[1], dims[2]]);
-    img.setSpacing([v.spacingMm[0] * f, v.spacingMm[1] * f, v.spacingMm[2]]);
-    img.setOrigin([origin[0], origin[1], origin[2]]);
-    img.setDirection(vtkDirection(v.direction));
-    const arr = vtkDataArray.newInstance({ numberOfComponents: 1, values: mask });
-    img.getPointData().setScalars(arr);
+    const { image: img, scalars: arr } = toVtkImage({ dims, spacingMm: [v.spacingMm[0] * f, v.spacingMm[1] * f, v.spacingMm[2]], originLps: origin, direction: v.direction }, mask, 'mask');
     const mc = vtkImageMarchingCubes.newInstance({ contourValue: 0.5, computeNormals: true, mergePoints: true });
     mc.setInputData(img);
     const mapper = vtkMapper.newInstance({ scalarVisibility: false });

@@ -1,16 +1,12 @@
-import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
-import vtkImageResliceMapper from '@kitware/vtk.js/Rendering/Core/ImageResliceMapper';
-import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import type { Vec3, VolumeGeometry, VoxelArray } from '../../../src-shared/volume/volume.js';
+import { add, scale } from '../../../src-shared/volume/affine.js';
 import type { OverlayStyle, WindowLevel } from './mpr.js';
-import type { VtkImage } from './vtk-image.js';
+import { resliceActor, setSlicePolygon, type ResliceActor, type VtkImage } from './vtk-image.js';
 import type { GLView, ViewerGL } from './viewer-gl.js';
 import { canvasToLps, frameCamera, type FramePlacement, type SliceFrame } from './slice-frame.js';
 
-type Mapper = ReturnType<typeof vtkImageResliceMapper.newInstance>;
-type Actor = ReturnType<typeof vtkImageSlice.newInstance>;
 type Deletable = { delete(): void };
 
 /**
@@ -22,14 +18,11 @@ const LAYER_MM = 0.02;
 /** Confidence below the threshold is tinted magenta, more strongly the lower it is. */
 const LOW_CONFIDENCE_RGB: Vec3 = [1, 0.25, 1];
 
-interface Layer {
+/** The quad it is resliced on covers the canvas on this layer's plane. */
+interface Layer extends ResliceActor {
   image: VtkImage;
   /** The voxel array behind the shared image (released on drop). */
   data: VoxelArray;
-  mapper: Mapper;
-  actor: Actor;
-  /** The quad covering the canvas on this layer's plane; outside the volume it shows nothing. */
-  quad: ReturnType<typeof vtkPolyData.newInstance>;
   /** How many LAYER_MM steps in front of the CT. */
   depth: number;
   extra: Deletable[];
@@ -51,8 +44,6 @@ export class SliceScene {
   private confidence: Layer | undefined;
   private disposed = false;
   private plane: { f: SliceFrame; p: FramePlacement; k: number } | undefined;
-  /** Renders completed, for tests and the data-rendered attribute. */
-  renders = 0;
   onRender: (() => void) | undefined;
 
   constructor(
@@ -61,27 +52,14 @@ export class SliceScene {
   ) {
     this.view = gl.addView(canvas);
     this.view.renderer.getActiveCamera().setParallelProjection(true);
-    this.view.onRendered = () => {
-      this.renders++;
-      this.onRender?.();
-    };
+    this.view.onRendered = () => this.onRender?.();
   }
 
   private layer(g: VolumeGeometry, data: VoxelArray, name: string, depth: number): Layer {
     const image = this.gl.acquireImage(g, data, name);
-    // Our own slice polygon instead of a plane: vtk.js cuts an oblique plane against the image
-    // outline and loses parts of it for a rotated grid; a quad over the whole canvas is exact,
-    // and the shader paints the (transparent) background outside the volume.
-    const quad = vtkPolyData.newInstance();
-    quad.getPolys().setData(Uint16Array.from([3, 0, 1, 2, 3, 0, 2, 3]));
-    const mapper = vtkImageResliceMapper.newInstance();
-    mapper.setInputData(image);
-    mapper.setSlicePolyData(quad);
-    mapper.setBackgroundColor(0, 0, 0, 0);
-    const actor = vtkImageSlice.newInstance();
-    actor.setMapper(mapper);
+    const { poly, mapper, actor } = resliceActor(image);
     this.view.renderer.addViewProp(actor);
-    const l: Layer = { image, data, mapper, actor, quad, depth, extra: [] };
+    const l: Layer = { image, data, poly, mapper, actor, depth, extra: [] };
     this.placeLayer(l);
     return l;
   }
@@ -89,7 +67,7 @@ export class SliceScene {
   private drop(l: Layer | undefined): void {
     if (!l) return;
     this.view.renderer.removeViewProp(l.actor);
-    for (const o of [l.actor, l.mapper, l.quad, ...l.extra]) o.delete();
+    for (const o of [l.actor, l.mapper, l.poly, ...l.extra]) o.delete();
     this.gl.releaseImage(l.data);
   }
 
@@ -191,21 +169,14 @@ export class SliceScene {
   private placeLayer(l: Layer): void {
     if (!this.plane) return;
     const { f, p, k } = this.plane;
-    const towardsCamera = -l.depth * LAYER_MM;
-    const pts = new Float32Array(12);
+    const towardsCamera = scale(f.normal, -l.depth * LAYER_MM);
     const corners: [number, number][] = [
       [0, 0],
       [p.width, 0],
       [p.width, p.height],
       [0, p.height],
     ];
-    corners.forEach(([x, y], n) => {
-      const q = canvasToLps(f, p, x, y, k);
-      for (let a = 0; a < 3; a++) pts[3 * n + a] = (q[a] as number) + (f.normal[a] as number) * towardsCamera;
-    });
-    l.quad.getPoints().setData(pts, 3);
-    l.quad.modified();
-    l.mapper.modified();
+    setSlicePolygon(l, corners.map(([x, y]) => add(canvasToLps(f, p, x, y, k), towardsCamera)));
   }
 
   /** The canvas's size in CSS px (the camera placement is computed for the same size). */

@@ -59,10 +59,6 @@ export class ViewerGL {
   /** Told when drawing fails (the viewer screen reports it as a readable error). */
   onError: ((err: unknown) => void) | undefined;
 
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   /** Throws when WebGL 2 is missing, so each view can say so instead of staying blank. */
   addView(canvas: HTMLCanvasElement): GLView {
     if (this.unavailable) throw new Error(this.unavailable);
