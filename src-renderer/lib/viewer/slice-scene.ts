@@ -8,6 +8,8 @@ import type { GLView, ViewerGL } from './viewer-gl.js';
 import { canvasToLps, frameCamera, type FramePlacement, type SliceFrame } from './slice-frame.js';
 
 type Deletable = { delete(): void };
+type ColorTf = ReturnType<typeof vtkColorTransferFunction.newInstance>;
+type OpacityTf = ReturnType<typeof vtkPiecewiseFunction.newInstance>;
 
 /**
  * Overlays sit this far in front of the CT plane (towards the camera) so the depth test keeps
@@ -90,66 +92,53 @@ export class SliceScene {
 
   /** Class colours and per-class opacity as step functions, so every integer id maps exactly. */
   setLabels(g: VolumeGeometry, labels: Uint8Array | null, style: OverlayStyle | undefined): void {
-    if (!labels || !style) {
-      this.drop(this.labels);
-      this.labels = undefined;
-      return this.requestRender();
-    }
-    if (!this.labels || this.labels.data !== labels) {
-      const old = this.labels;
-      this.labels = this.layer(g, labels, 'labels', 1);
-      this.drop(old);
-      const prop = this.labels.actor.getProperty();
-      prop.setInterpolationTypeToNearest();
-      prop.setUseLookupTableScalarRange(true);
-    }
-    const l = this.labels;
-    for (const o of l.extra) o.delete();
-    const ctf = vtkColorTransferFunction.newInstance();
-    const pwf = vtkPiecewiseFunction.newInstance();
-    const n = style.colours.length;
-    for (let c = 0; c < n; c++) {
-      const rgb = style.colours[c] ?? [0, 0, 0];
-      const a = c === 0 ? 0 : (style.opacity[c] ?? 0);
-      for (const x of [c - 0.45, c + 0.45]) {
-        ctf.addRGBPoint(x, rgb[0] / 255, rgb[1] / 255, rgb[2] / 255);
-        pwf.addPoint(x, a);
+    this.labels = this.overlay(this.labels, g, style ? labels : null, 'labels', 1, (ctf, pwf) => {
+      for (let c = 0; c < (style?.colours.length ?? 0); c++) {
+        const rgb = style?.colours[c] ?? [0, 0, 0];
+        const a = c === 0 ? 0 : (style?.opacity[c] ?? 0);
+        for (const x of [c - 0.45, c + 0.45]) {
+          ctf.addRGBPoint(x, rgb[0] / 255, rgb[1] / 255, rgb[2] / 255);
+          pwf.addPoint(x, a);
+        }
       }
-    }
-    const prop = l.actor.getProperty();
-    prop.setRGBTransferFunction(0, ctf);
-    prop.setPiecewiseFunction(0, pwf);
-    l.extra = [ctf, pwf];
-    this.requestRender();
+    });
   }
 
   setConfidence(g: VolumeGeometry, confidence: Float32Array | null, below: number): void {
-    if (!confidence || below <= 0) {
-      this.drop(this.confidence);
-      this.confidence = undefined;
-      return this.requestRender();
+    this.confidence = this.overlay(this.confidence, g, below > 0 ? confidence : null, 'confidence', 2, (ctf, pwf) => {
+      ctf.addRGBPoint(0, ...LOW_CONFIDENCE_RGB);
+      ctf.addRGBPoint(1, ...LOW_CONFIDENCE_RGB);
+      pwf.addPoint(0, 0.6);
+      pwf.addPoint(below, 0);
+      pwf.addPoint(1, 0);
+    });
+  }
+
+  /**
+   * An overlay layer on `data` (nearest neighbour, colour and opacity from the transfer functions
+   * `fill` builds), reused while the array is the same object; null data removes it.
+   */
+  private overlay(current: Layer | undefined, g: VolumeGeometry, data: VoxelArray | null, name: string, depth: number, fill: (ctf: ColorTf, pwf: OpacityTf) => void): Layer | undefined {
+    this.requestRender();
+    if (!data) {
+      this.drop(current);
+      return undefined;
     }
-    if (!this.confidence || this.confidence.data !== confidence) {
-      const old = this.confidence;
-      this.confidence = this.layer(g, confidence, 'confidence', 2);
-      this.drop(old);
-      const prop = this.confidence.actor.getProperty();
-      prop.setInterpolationTypeToNearest();
-      prop.setUseLookupTableScalarRange(true);
+    let l = current;
+    if (!l || l.data !== data) {
+      l = this.layer(g, data, name, depth);
+      this.drop(current);
+      l.actor.getProperty().setInterpolationTypeToNearest();
+      l.actor.getProperty().setUseLookupTableScalarRange(true);
     }
-    const l = this.confidence;
     for (const o of l.extra) o.delete();
     const ctf = vtkColorTransferFunction.newInstance();
-    ctf.addRGBPoint(0, ...LOW_CONFIDENCE_RGB);
-    ctf.addRGBPoint(1, ...LOW_CONFIDENCE_RGB);
     const pwf = vtkPiecewiseFunction.newInstance();
-    pwf.addPoint(0, 0.6);
-    pwf.addPoint(below, 0);
-    pwf.addPoint(1, 0);
+    fill(ctf, pwf);
     l.actor.getProperty().setRGBTransferFunction(0, ctf);
     l.actor.getProperty().setPiecewiseFunction(0, pwf);
     l.extra = [ctf, pwf];
-    this.requestRender();
+    return l;
   }
 
   /** Show slice k of the frame with the given placement (the camera follows the overlay maths). */
